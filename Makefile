@@ -1,0 +1,64 @@
+# Essaim: `make run` to try it, `make test` to check it. `make help` lists every target.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint format check e2e bench messages lock migrate seed clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*##/ {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip uv
+	$(BIN)/uv pip install --quiet --python $(PY) -r requirements.lock
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create the virtualenv and install the locked dependencies
+
+migrate: $(STAMP) ## Apply database migrations
+	$(PY) manage.py migrate --noinput
+
+seed: migrate ## Load the demo data (idempotent)
+	$(PY) manage.py seed_demo
+
+run: seed ## Install, migrate, load the demo data and serve on http://127.0.0.1:$(PORT)
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: $(STAMP) ## Ruff, formatting, mypy, import layers and missing migrations
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy $$(ls */services.py */selectors.py 2>/dev/null) config
+	$(BIN)/lint-imports
+	$(PY) manage.py makemigrations --check --dry-run
+
+test: lint ## The whole suite: lint, unit, integration and browser tests
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+e2e: $(STAMP) ## Only the browser journeys
+	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
+
+format: $(STAMP) ## Fix lint and formatting in place
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: $(STAMP) ## Extract strings and compile the French catalogue (needs gettext)
+	$(PY) manage.py makemessages -l fr --ignore=.venv --ignore=node_modules --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv
+
+lock: ## Re-resolve requirements.lock from pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip uv
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+
+bench: $(STAMP) ## Benchmarks (see bench/README.md)
+	@test -f bench/run.py || { echo "No benchmark yet: see the benchmark issue."; exit 1; }
+	$(PY) bench/run.py
+
+clean: ## Remove the virtualenv, the SQLite database and collected static files
+	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts

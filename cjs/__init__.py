@@ -1,0 +1,1 @@
+"""CJS (youth service cooperatives): clients, contracts, hours, governance. Depends on programmes only."""

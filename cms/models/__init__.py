@@ -1,0 +1,5 @@
+"""Page types of the public site."""
+
+from cms.models.pages import HomePage
+
+__all__ = ["HomePage"]

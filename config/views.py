@@ -1,0 +1,58 @@
+"""Project-level views: health check and the post-login dispatcher."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.views.decorators.cache import never_cache
+
+from kombu import Connection
+
+from programmes.selectors import start_url_for
+
+
+def _check_database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        # A dead connection stays dead unless closed; the next request then reconnects.
+        connection.close()
+        return "error"
+    return "ok"
+
+
+def _check_cache() -> str:
+    if not settings.REDIS_URL:
+        return "not configured"
+    try:
+        cache.set("healthz", "ok", timeout=10)
+        return "ok" if cache.get("healthz") == "ok" else "error"
+    except Exception:
+        return "error"
+
+
+def _check_broker() -> str:
+    if not settings.CELERY_BROKER_URL:
+        return "not configured"
+    try:
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=1) as broker:
+            broker.ensure_connection(max_retries=1, timeout=1)
+    except Exception:
+        return "error"
+    return "ok"
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when every configured part answers, 503 otherwise (load balancers and monitoring read this)."""
+    checks = {"database": _check_database(), "cache": _check_cache(), "broker": _check_broker()}
+    healthy = all(state != "error" for state in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    return HttpResponseRedirect(start_url_for(request.user))  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Flashcoop (ephemeral cooperatives): agenda, mentors, follow-ups. Depends on programmes only."""

@@ -1,0 +1,1 @@
+"""Remote training: courses, progress, quizzes, virtual classes, certificates. Depends on programmes only."""

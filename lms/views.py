@@ -1,0 +1,10 @@
+"""The learner's space."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+@login_required
+def learner_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "lms/learner_home.html")

@@ -1,0 +1,1 @@
+"""The shared core of Essaim: programmes, cohorts, people, roles and the access policy."""

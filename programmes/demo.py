@@ -1,0 +1,59 @@
+"""Demo data for `seed_demo`. Apps add their own seeders with `register_seeder`, so this core module
+never imports them (the dependency points from the apps to programmes)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group
+
+from programmes.models import User
+from programmes.roles import Role
+
+DEMO_PASSWORD = "essaim-demo"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    first_name: str
+    last_name: str
+    role: str | None
+    description: str
+    is_superuser: bool = False
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount("jeune", "Lina", "Moreau", Role.LEARNER, "learner (jeune coopérante)"),
+    DemoAccount("animateur", "Karim", "Benali", Role.FACILITATOR, "facilitator of demo cohorts"),
+    DemoAccount("coordinatrice", "Claire", "Martin", Role.COORDINATOR, "coordinator, CJS in some regions"),
+    DemoAccount("fabrique", "Sophie", "Lambert", Role.FABRIQUE, "national team (Fabrique Coopérative)"),
+    DemoAccount("partenaire", "Marc", "Durand", Role.PARTNER, "local partner (aggregates only)"),
+    DemoAccount("admin", "Admin", "Essaim", None, "superuser", is_superuser=True),
+]
+
+_seeders: list[Callable[[], None]] = []
+
+
+def register_seeder(seeder: Callable[[], None]) -> Callable[[], None]:
+    """Apps call this from their AppConfig.ready() so seed_demo runs their part too."""
+    if seeder not in _seeders:
+        _seeders.append(seeder)
+    return seeder
+
+
+def registered_seeders() -> list[Callable[[], None]]:
+    return list(_seeders)
+
+
+def seed_accounts() -> list[DemoAccount]:
+    """Create (or reset) one account per role with the demo password."""
+    for account in DEMO_ACCOUNTS:
+        user, _created = User.objects.get_or_create(username=account.username)
+        user.first_name, user.last_name = account.first_name, account.last_name
+        user.email = f"{account.username}@demo.essaim.localhost"
+        user.is_superuser = user.is_staff = account.is_superuser
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        if account.role:
+            user.groups.add(Group.objects.get(name=account.role))
+    return DEMO_ACCOUNTS
