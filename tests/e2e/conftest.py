@@ -1,0 +1,111 @@
+"""Browser journeys: Chromium through Playwright against pytest-django's live server."""
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+# Playwright's sync API runs an event loop in this thread; Django would refuse ORM calls made beside it.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+from django.core.management import call_command
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+CHROMIUM_PATH = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP_VIEWPORT = {"width": 1280, "height": 800}
+PHONE_VIEWPORT = {"width": 390, "height": 844}
+DEFAULT_TIMEOUT_MS = 15_000
+E2E_DIR = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test of this folder `e2e`, so `-m "not e2e"` leaves the browser out."""
+    for item in items:
+        if E2E_DIR in item.path.resolve().parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Keep each phase's report on the item (`rep_setup`, `rep_call`) for the page fixtures' teardown."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Debian Chromium, shared by the whole session (Playwright never downloads a browser here)."""
+    if not CHROMIUM_PATH.exists():
+        reason = f"service unavailable: chromium ({CHROMIUM_PATH} not found)"
+        if os.environ.get("ESSAIM_REQUIRE_SERVICES") == "1":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM_PATH), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+def _open_page(request: pytest.FixtureRequest, context: BrowserContext) -> Iterator[Page]:
+    """Yield a page of a fresh context; on failure save a full-page screenshot, then close the context."""
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        yield page
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed:
+            _save_screenshot(request, page)
+    finally:
+        context.close()
+
+
+def _save_screenshot(request: pytest.FixtureRequest, page: Page) -> None:
+    folder = request.config.rootpath / "test-artifacts" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^\w.\[\]-]+", "_", request.node.name)
+    try:
+        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    except Exception as error:  # A crashed page must not hide the test's own failure.
+        print(f"Could not save a screenshot for {request.node.nodeid}: {error}")
+
+
+@pytest.fixture
+def page(request: pytest.FixtureRequest, browser: Browser, live_server) -> Iterator[Page]:
+    """A desktop page in French, in its own context (cookies do not leak between tests)."""
+    context = browser.new_context(locale="fr-FR", viewport=DESKTOP_VIEWPORT, base_url=live_server.url)
+    yield from _open_page(request, context)
+
+
+@pytest.fixture
+def phone_page(request: pytest.FixtureRequest, browser: Browser, live_server) -> Iterator[Page]:
+    """A phone-sized touch page in French (iPhone-like, 390x844)."""
+    context = browser.new_context(
+        locale="fr-FR",
+        viewport=PHONE_VIEWPORT,
+        device_scale_factor=3,
+        is_mobile=True,
+        has_touch=True,
+        base_url=live_server.url,
+    )
+    yield from _open_page(request, context)
+
+
+@pytest.fixture
+def demo_data(transactional_db, django_db_serialized_rollback) -> None:
+    """The demo network (`seed_demo`). Serialized rollback restores what migrations created (Wagtail's
+    page tree and site, the role groups) after each test's flush."""
+    call_command("seed_demo", "--quiet", "--force")

@@ -1,0 +1,61 @@
+import pytest
+
+from programmes.roles import Role
+from tests.programmes.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_token_is_exchanged_for_a_username_and_password(client):
+    UserFactory(username="claire", role=Role.COORDINATOR)
+
+    response = client.post(
+        "/api/v1/auth/token/",
+        {"username": "claire", "password": "correct horse battery staple"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 200
+    token = response.json()["token"]
+    me = client.get("/api/v1/me/", headers={"Authorization": f"Token {token}"})
+    assert me.status_code == 200
+    assert me.json()["username"] == "claire"
+    assert me.json()["roles"] == ["coordinator"]
+    assert me.json()["start_url"] == "/coordinate/"
+
+
+def test_a_wrong_password_gets_no_token(client):
+    UserFactory(username="claire")
+
+    response = client.post(
+        "/api/v1/auth/token/", {"username": "claire", "password": "nope"}, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert "token" not in response.json()
+
+
+def test_the_api_refuses_anonymous_callers(client):
+    assert client.get("/api/v1/me/").status_code in (401, 403)
+
+
+def test_the_openapi_schema_documents_our_api_only(client):
+    response = client.get("/api/schema/", headers={"Accept": "application/json"})
+
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    assert "/api/v1/auth/token/" in paths
+    assert all(path.startswith("/api/v1/") for path in paths)
+
+
+def test_the_api_docs_use_local_static_files(client):
+    response = client.get("/api/docs/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "cdn." not in html
+    assert "/static/drf_spectacular_sidecar/" in html
+
+
+def test_lists_are_paginated_by_default(settings):
+    assert settings.REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"].endswith("PageNumberPagination")

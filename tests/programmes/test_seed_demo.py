@@ -1,0 +1,34 @@
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from programmes.models import User
+
+pytestmark = pytest.mark.django_db
+DEMO_USERS = ["jeune", "animateur", "coordinatrice", "fabrique", "partenaire", "admin"]
+
+
+def test_seed_demo_creates_one_account_per_role_with_the_demo_password(capsys):
+    call_command("seed_demo", "--force")
+
+    for username in DEMO_USERS:
+        assert authenticate(username=username, password="essaim-demo") is not None
+    assert User.objects.get(username="admin").is_superuser
+    printed = capsys.readouterr().out
+    assert all(username in printed for username in DEMO_USERS)
+
+
+def test_seed_demo_is_idempotent():
+    call_command("seed_demo", "--quiet", "--force")
+    call_command("seed_demo", "--quiet", "--force")
+
+    assert User.objects.filter(username__in=DEMO_USERS).count() == len(DEMO_USERS)
+
+
+def test_seed_demo_refuses_to_run_with_debug_off_unless_forced(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError):
+        call_command("seed_demo", "--quiet")
+    call_command("seed_demo", "--quiet", "--force")
+    assert User.objects.filter(username="jeune").exists()
