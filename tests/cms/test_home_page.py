@@ -1,5 +1,6 @@
-import pytest
 from django.core.management import call_command
+
+import pytest
 from pytest_django.asserts import assertContains
 
 from cms.models import HomePage

@@ -3,9 +3,9 @@
 import os
 import time
 
-import pytest
 from django.core import mail
 
+import pytest
 import redis
 from celery.contrib.testing.worker import start_worker
 from celery.result import EagerResult
@@ -29,7 +29,9 @@ def redis_worker():
         reachable, detail = False, str(error)
     require_service("redis", reachable, detail)
     previous = dict(celery_app.conf)
-    celery_app.conf.update(broker_url=BROKER_URL, task_always_eager=False, broker_connection_retry_on_startup=False)
+    celery_app.conf.update(
+        broker_url=BROKER_URL, task_always_eager=False, broker_connection_retry_on_startup=False
+    )
     try:
         with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             yield
@@ -40,7 +42,9 @@ def redis_worker():
         celery_app.close()  # drops the connection pool so the next test starts clean
 
 
-def test_password_reset_email_is_sent_by_a_worker_after_commit(client, redis_worker, django_capture_on_commit_callbacks):
+def test_password_reset_email_is_sent_by_a_worker_after_commit(
+    client, redis_worker, django_capture_on_commit_callbacks
+):
     UserFactory(username="claire", email="claire@example.org")
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:

@@ -25,7 +25,12 @@ def run_django(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[st
     clean = {key: value for key, value in os.environ.items() if key not in VARIABLES}
     clean["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

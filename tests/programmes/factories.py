@@ -1,5 +1,6 @@
-import factory
 from django.contrib.auth.models import Group
+
+import factory
 
 from programmes.models import User
 

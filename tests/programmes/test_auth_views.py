@@ -1,5 +1,6 @@
-import pytest
 from django.core import mail
+
+import pytest
 from pytest_django.asserts import assertContains, assertRedirects
 
 from programmes.roles import Role
@@ -27,7 +28,12 @@ def test_the_language_switcher_turns_the_interface_to_english(client):
 
 @pytest.mark.parametrize(
     ("role", "start_page"),
-    [(Role.LEARNER, "/learn/"), (Role.FACILITATOR, "/facilitate/"), (Role.COORDINATOR, "/coordinate/"), (Role.PARTNER, "/partner/")],
+    [
+        (Role.LEARNER, "/learn/"),
+        (Role.FACILITATOR, "/facilitate/"),
+        (Role.COORDINATOR, "/coordinate/"),
+        (Role.PARTNER, "/partner/"),
+    ],
 )
 def test_logging_in_lands_on_the_role_start_page(client, role, start_page):
     UserFactory(username="someone", role=role)
@@ -76,7 +82,9 @@ def test_password_reset_does_not_reveal_unknown_addresses(client, django_capture
     assert mail.outbox == []
 
 
-@pytest.mark.parametrize("path", ["/learn/", "/facilitate/", "/coordinate/", "/partner/", "/accounts/me/", "/start/"])
+@pytest.mark.parametrize(
+    "path", ["/learn/", "/facilitate/", "/coordinate/", "/partner/", "/accounts/me/", "/start/"]
+)
 def test_spaces_send_anonymous_visitors_to_the_login_page(client, path):
     response = client.get(path)
 
@@ -86,7 +94,12 @@ def test_spaces_send_anonymous_visitors_to_the_login_page(client, path):
 
 @pytest.mark.parametrize(
     ("role", "path"),
-    [(Role.LEARNER, "/coordinate/"), (Role.LEARNER, "/facilitate/"), (Role.PARTNER, "/coordinate/"), (Role.FACILITATOR, "/partner/")],
+    [
+        (Role.LEARNER, "/coordinate/"),
+        (Role.LEARNER, "/facilitate/"),
+        (Role.PARTNER, "/coordinate/"),
+        (Role.FACILITATOR, "/partner/"),
+    ],
 )
 def test_spaces_refuse_other_roles(client, role, path):
     client.force_login(UserFactory(role=role))

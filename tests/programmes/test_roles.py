@@ -1,5 +1,6 @@
-import pytest
 from django.contrib.auth.models import Group
+
+import pytest
 
 from programmes.roles import ROLE_PERMISSIONS, Role, role_names, sync_role_permissions
 from programmes.selectors import start_url_for
@@ -24,7 +25,9 @@ def test_roles_receive_their_declared_permissions(roles):
 
 
 def test_syncing_permissions_twice_changes_nothing(roles):
-    before = {group.name: set(group.permissions.values_list("pk", flat=True)) for group in Group.objects.all()}
+    before = {
+        group.name: set(group.permissions.values_list("pk", flat=True)) for group in Group.objects.all()
+    }
 
     sync_role_permissions()
 

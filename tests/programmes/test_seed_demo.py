@@ -1,6 +1,7 @@
-import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+
+import pytest
 
 from programmes.models import User
 
