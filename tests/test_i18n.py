@@ -159,7 +159,9 @@ def comparable(catalog: dict[object, str]) -> dict[object, str]:
     catalog = dict(catalog)
     if "" in catalog:
         catalog[""] = "".join(
-            line for line in catalog[""].splitlines(keepends=True) if not line.startswith("POT-Creation-Date:")
+            line
+            for line in catalog[""].splitlines(keepends=True)
+            if not line.startswith("POT-Creation-Date:")
         )
     return catalog
 
