@@ -48,7 +48,7 @@ format: $(STAMP) ## Fix lint and formatting in place
 	$(BIN)/ruff format .
 
 messages: $(STAMP) ## Extract strings and compile the French catalogue (needs gettext)
-	$(PY) manage.py makemessages -l fr --ignore=.venv --ignore=node_modules --no-obsolete
+	$(PY) manage.py makemessages -l fr --ignore=.venv --ignore=node_modules --ignore=tests --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
 
 lock: ## Re-resolve requirements.lock from pyproject.toml
