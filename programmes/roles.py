@@ -21,7 +21,27 @@ class Role(models.TextChoices):
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.LEARNER: [],
     Role.FACILITATOR: [],
-    Role.COORDINATOR: ["wagtailadmin.access_admin"],
+    Role.COORDINATOR: [
+        "wagtailadmin.access_admin",
+        *[
+            f"programmes.{action}_{model}"
+            for model in [
+                "cohort",
+                "partnership",
+                "organisation",
+                "person",
+                "enrolment",
+                "session",
+                "attendance",
+            ]
+            for action in ["view", "add", "change"]
+        ],
+        "programmes.add_facilitatorassignment",
+        "programmes.view_facilitatorassignment",
+        "programmes.delete_facilitatorassignment",
+        "programmes.view_programme",
+        "programmes.view_edition",
+    ],
     Role.FABRIQUE: [
         "wagtailadmin.access_admin",
         "wagtailimages.*",
@@ -32,6 +52,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "wagtailsearchpromotions.*",
         "wagtailsettings.*",
         "cms.*",
+        "programmes.*",
     ],
     Role.PARTNER: [],
 }

@@ -1,0 +1,286 @@
+"""Back-office screens (Wagtail admin) of the core. Every listing and every object view is scoped by
+the access policy, so a coordinator sees only their scope even by typing another object's URL."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic import history, usage
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from programmes import access, audit
+from programmes.models import (
+    AuditEntry,
+    Cohort,
+    CoordinatorScope,
+    Edition,
+    Enrolment,
+    FacilitatorAssignment,
+    Organisation,
+    Partnership,
+    Person,
+    Programme,
+    Session,
+)
+
+Scope = Callable[[Any], QuerySet[Any]]
+
+
+class ScopedObjectMixin:
+    """Single-object views answer 404 for an object outside the user's scope."""
+
+    scope: Scope | None = None
+
+    def get_object(self, *args: Any, **kwargs: Any) -> Any:
+        obj = super().get_object(*args, **kwargs)  # type: ignore[misc]
+        if not self.scope(self.request.user).filter(pk=obj.pk).exists():  # type: ignore[attr-defined, misc]
+            raise Http404
+        return obj
+
+
+class ScopedIndexView(generic.IndexView):
+    scope: Scope | None = None
+
+    def get_base_queryset(self) -> QuerySet[Any]:
+        return self.scope(self.request.user)  # type: ignore[misc]
+
+
+class ScopedEditView(ScopedObjectMixin, generic.EditView):
+    pass
+
+
+class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
+    pass
+
+
+class ScopedInspectView(ScopedObjectMixin, generic.InspectView):
+    pass
+
+
+class ScopedHistoryView(ScopedObjectMixin, history.HistoryView):
+    pass
+
+
+class ScopedUsageView(ScopedObjectMixin, usage.UsageView):
+    pass
+
+
+class ScopedModelViewSet(ModelViewSet):
+    """A ModelViewSet whose every view goes through `scope(user)` (a function of programmes.access)."""
+
+    index_view_class = ScopedIndexView
+    edit_view_class = ScopedEditView
+    delete_view_class = ScopedDeleteView
+    inspect_view_class = ScopedInspectView
+    history_view_class = ScopedHistoryView
+    usage_view_class = ScopedUsageView
+
+    def scope(self, user: Any) -> QuerySet[Any]:
+        raise NotImplementedError
+
+    def get_index_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_index_view_kwargs(scope=self.scope, **kwargs)
+
+    def get_edit_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_edit_view_kwargs(scope=self.scope, **kwargs)
+
+    def get_delete_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_delete_view_kwargs(scope=self.scope, **kwargs)
+
+    def get_inspect_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_inspect_view_kwargs(scope=self.scope, **kwargs)
+
+    def get_history_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_history_view_kwargs(scope=self.scope, **kwargs)
+
+    def get_usage_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_usage_view_kwargs(scope=self.scope, **kwargs)
+
+
+class NationalTeamViewSet(ScopedModelViewSet):
+    """Reference data and scopes: only the national team sees and edits them."""
+
+    def scope(self, user: Any) -> QuerySet[Any]:
+        manager = self.model._default_manager
+        return manager.all() if access.sees_everything(user) else manager.none()
+
+
+class CohortAdmin(ScopedModelViewSet):
+    model = Cohort
+    icon = "group"
+    menu_label = _("Cohorts")
+    inspect_view_enabled = True
+    list_display = ["name", "edition", "department", "commune", "status", "is_in_qpv"]
+    list_filter = ["status", "edition", "is_in_qpv", "is_rural"]
+    list_export = ["name", "edition", "department", "commune", "host", "status", "is_in_qpv", "is_rural"]
+    search_fields = ["name", "commune__name", "department__name"]
+    form_fields = [
+        "edition",
+        "name",
+        "department",
+        "commune",
+        "is_in_qpv",
+        "is_rural",
+        "host",
+        "start_date",
+        "end_date",
+        "status",
+    ]
+
+    def scope(self, user: Any) -> QuerySet[Any]:
+        return access.staffed_cohorts(user)
+
+
+class PersonInspectView(ScopedInspectView):
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        audit.record(actor=request.user, action="person.view", target=self.object, via="admin")
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class PersonAdmin(ScopedModelViewSet):
+    model = Person
+    icon = "user"
+    menu_label = _("People")
+    inspect_view_enabled = True
+    list_display = ["last_name", "first_name", "birth_date", "gender"]
+    list_filter = ["gender", "is_qpv_resident"]
+    search_fields = ["first_name", "last_name", "email"]
+    form_fields = [
+        "first_name",
+        "last_name",
+        "birth_date",
+        "gender",
+        "email",
+        "phone",
+        "is_qpv_resident",
+        "education_level",
+        "employment_status",
+    ]
+    inspect_view_class = PersonInspectView
+
+    def scope(self, user: Any) -> QuerySet[Any]:
+        return access.visible_people(user)
+
+
+class EnrolmentAdmin(ScopedModelViewSet):
+    """Statuses change through the facilitator space and the API (lifecycle rules and history);
+    the admin creates enrolments and edits their exit note."""
+
+    model = Enrolment
+    icon = "clipboard-list"
+    menu_label = _("Enrolments")
+    inspect_view_enabled = True
+    list_display = ["person", "cohort", "status", "status_date"]
+    list_filter = ["status", "cohort__edition"]
+    search_fields = ["person__first_name", "person__last_name", "cohort__name"]
+    form_fields = ["person", "cohort", "role", "status", "status_date", "exit_reason", "exit_note"]
+
+    def scope(self, user: Any) -> QuerySet[Any]:
+        return access.visible_enrolments(user)
+
+
+class SessionAdmin(ScopedModelViewSet):
+    model = Session
+    icon = "date"
+    menu_label = _("Sessions")
+    list_display = ["__str__", "cohort", "date", "kind"]
+    list_filter = ["kind", "date"]
+    form_fields = ["cohort", "date", "start_time", "end_time", "kind", "title"]
+
+    def scope(self, user: Any) -> QuerySet[Any]:
+        return Session.objects.filter(cohort__in=access.staffed_cohorts(user))
+
+
+class PartnershipAdmin(ScopedModelViewSet):
+    model = Partnership
+    icon = "site"
+    menu_label = _("Partnerships")
+    list_display = ["organisation", "cohort", "role", "contribution_eur"]
+    list_filter = ["role"]
+    search_fields = ["organisation__name", "cohort__name"]
+    form_fields = ["cohort", "organisation", "role", "contribution_eur", "in_kind"]
+
+    def scope(self, user: Any) -> QuerySet[Any]:
+        return Partnership.objects.filter(cohort__in=access.staffed_cohorts(user))
+
+
+class OrganisationAdmin(ModelViewSet):
+    model = Organisation
+    icon = "home"
+    menu_label = _("Organisations")
+    list_display = ["name", "type", "siret"]
+    list_filter = ["type"]
+    search_fields = ["name"]
+    form_fields = ["name", "type", "siret", "website"]
+
+
+class ProgrammeAdmin(NationalTeamViewSet):
+    model = Programme
+    icon = "folder-open-inverse"
+    menu_label = _("Programmes")
+    list_display = ["name", "slug"]
+    form_fields = ["slug", "name", "description"]
+
+
+class EditionAdmin(NationalTeamViewSet):
+    model = Edition
+    icon = "calendar"
+    menu_label = _("Editions")
+    list_display = ["programme", "year"]
+    form_fields = ["programme", "year"]
+
+
+class FacilitatorAssignmentAdmin(ScopedModelViewSet):
+    model = FacilitatorAssignment
+    icon = "user"
+    menu_label = _("Facilitator assignments")
+    list_display = ["user", "cohort"]
+    form_fields = ["user", "cohort"]
+
+    def scope(self, user: Any) -> QuerySet[Any]:
+        return FacilitatorAssignment.objects.filter(cohort__in=access.staffed_cohorts(user))
+
+
+class CoordinatorScopeAdmin(NationalTeamViewSet):
+    model = CoordinatorScope
+    icon = "globe"
+    menu_label = _("Coordinator scopes")
+    list_display = ["user", "programme"]
+    form_fields = ["user", "programme", "regions"]
+
+
+class AuditEntryAdmin(NationalTeamViewSet):
+    """Read-only for the national team: the log is append-only."""
+
+    model = AuditEntry
+    icon = "history"
+    menu_label = _("Audit log")
+    inspect_view_enabled = True
+    list_display = ["at", "actor", "action", "target_type", "target_id"]
+    list_filter = ["action"]
+    form_fields = ["action"]
+
+
+class ProgrammesAdminGroup(ModelViewSetGroup):
+    menu_label = _("Programmes")
+    menu_icon = "group"
+    menu_order = 200
+    items = [
+        CohortAdmin,
+        PersonAdmin,
+        EnrolmentAdmin,
+        SessionAdmin,
+        PartnershipAdmin,
+        OrganisationAdmin,
+        ProgrammeAdmin,
+        EditionAdmin,
+        FacilitatorAssignmentAdmin,
+        CoordinatorScopeAdmin,
+        AuditEntryAdmin,
+    ]
