@@ -1,7 +1,10 @@
+from django.utils.translation import gettext_lazy as _
+
 from rest_framework import serializers
 
-from programmes.choices import EnrolmentStatus, ExitReason
-from programmes.models import Cohort, Enrolment, Person, User
+from programmes import access
+from programmes.choices import AttendanceStatus, EnrolmentStatus, ExitReason
+from programmes.models import Cohort, Enrolment, Partnership, Person, Session, User
 from programmes.roles import role_names
 from programmes.selectors import start_url_for
 
@@ -107,3 +110,52 @@ class EnrolmentTransitionSerializer(serializers.Serializer):
     on = serializers.DateField(required=False)
     exit_reason = serializers.ChoiceField(choices=ExitReason.choices, required=False, default="")
     exit_note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AttendanceMarkSerializer(serializers.Serializer):
+    enrolment = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=AttendanceStatus.choices)
+
+
+class SessionSerializer(serializers.ModelSerializer[Session]):
+    attendance = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Session
+        fields = ["id", "cohort", "date", "start_time", "end_time", "kind", "title", "attendance"]
+        read_only_fields = ["id", "attendance"]
+
+    def get_attendance(self, session: Session) -> list[dict[str, object]]:
+        return [
+            {"enrolment": attendance.enrolment_id, "status": attendance.status}
+            for attendance in session.attendances.all()
+        ]
+
+    def validate_cohort(self, cohort: Cohort) -> Cohort:
+        request = self.context["request"]
+        if not access.can_manage_cohort(request.user, cohort):
+            raise serializers.ValidationError(_("You do not run this cohort."))
+        return cohort
+
+
+class AttendanceSheetSerializer(serializers.Serializer):
+    marks = AttendanceMarkSerializer(many=True)
+
+
+class PartnershipSerializer(serializers.ModelSerializer[Partnership]):
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    organisation_type = serializers.CharField(source="organisation.type", read_only=True)
+
+    class Meta:
+        model = Partnership
+        fields = [
+            "id",
+            "cohort",
+            "organisation",
+            "organisation_name",
+            "organisation_type",
+            "role",
+            "contribution_eur",
+            "in_kind",
+        ]
+        read_only_fields = fields

@@ -4,18 +4,21 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import decorators, response, serializers, viewsets
+from rest_framework import decorators, mixins, response, serializers, viewsets
 from rest_framework.request import Request
 
 from programmes import access, audit, selectors, services
 from programmes.api.serializers import (
+    AttendanceSheetSerializer,
     CohortSerializer,
     EnrolmentSerializer,
     EnrolmentTransitionSerializer,
+    PartnershipSerializer,
     PersonDetailSerializer,
     PersonSerializer,
+    SessionSerializer,
 )
-from programmes.models import Cohort, Enrolment, Person
+from programmes.models import Cohort, Enrolment, Partnership, Person, Session
 
 
 class CohortViewSet(viewsets.ReadOnlyModelViewSet[Cohort]):
@@ -81,3 +84,52 @@ class EnrolmentViewSet(viewsets.ReadOnlyModelViewSet[Enrolment]):
         except DjangoValidationError as error:
             raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
         return response.Response(EnrolmentSerializer(enrolment).data)
+
+
+class SessionViewSet(
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.ReadOnlyModelViewSet[Session],
+):
+    """Sessions of the cohorts the caller runs, with their attendance sheet."""
+
+    serializer_class = SessionSerializer
+
+    def get_queryset(self) -> QuerySet[Session]:
+        queryset = Session.objects.filter(
+            cohort__in=access.staffed_cohorts(self.request.user)
+        ).prefetch_related("attendances")
+        if self.request.query_params.get("cohort"):
+            queryset = queryset.filter(cohort_id=self.request.query_params["cohort"])
+        return queryset.order_by("-date", "-start_time", "pk")
+
+    @extend_schema(request=AttendanceSheetSerializer, responses=SessionSerializer)
+    @decorators.action(detail=True, methods=["post"])
+    def attendance(self, request: Request, pk: str | None = None) -> response.Response:
+        """Record the attendance sheet: `{"marks": [{"enrolment": 12, "status": "present"}, ...]}`."""
+        session = self.get_object()
+        payload = AttendanceSheetSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        marks = {mark["enrolment"]: mark["status"] for mark in payload.validated_data["marks"]}
+        try:
+            services.record_attendance(session=session, marks=marks, by=request.user)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
+        return response.Response(
+            SessionSerializer(self.get_queryset().get(pk=session.pk), context={"request": request}).data
+        )
+
+
+class PartnershipViewSet(viewsets.ReadOnlyModelViewSet[Partnership]):
+    """Partners of the cohorts the caller may see (organisations, not people)."""
+
+    serializer_class = PartnershipSerializer
+
+    def get_queryset(self) -> QuerySet[Partnership]:
+        queryset = Partnership.objects.filter(
+            cohort__in=access.visible_cohorts(self.request.user)
+        ).select_related("organisation")
+        if self.request.query_params.get("cohort"):
+            queryset = queryset.filter(cohort_id=self.request.query_params["cohort"])
+        return queryset.order_by("cohort_id", "organisation__name", "pk")
