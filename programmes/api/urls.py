@@ -2,14 +2,17 @@ from django.urls import include, path
 
 from rest_framework import routers
 
-from programmes.api import views, viewsets
+from programmes.api import stats, views, viewsets
 
 router = routers.DefaultRouter()
 router.register("cohorts", viewsets.CohortViewSet, basename="cohort")
 router.register("people", viewsets.PersonViewSet, basename="person")
 router.register("enrolments", viewsets.EnrolmentViewSet, basename="enrolment")
+router.register("sessions", viewsets.SessionViewSet, basename="session")
+router.register("partnerships", viewsets.PartnershipViewSet, basename="partnership")
 
 urlpatterns = [
     path("me/", views.CurrentUserView.as_view(), name="me"),
+    path("stats/", stats.EditionStatisticsView.as_view(), name="stats"),
     path("", include(router.urls)),
 ]
