@@ -195,6 +195,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "PREPROCESSING_HOOKS": ["config.api.only_public_api"],
+    "ENUM_NAME_OVERRIDES": {
+        "CohortStatusEnum": "programmes.choices.CohortStatus",
+        "EnrolmentStatusEnum": "programmes.choices.EnrolmentStatus",
+        "AttendanceStatusEnum": "programmes.choices.AttendanceStatus",
+    },
     # Swagger UI is served from our static files (drf-spectacular-sidecar), never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -113,23 +113,17 @@ class EnrolmentTransitionSerializer(serializers.Serializer):
 
 
 class AttendanceMarkSerializer(serializers.Serializer):
-    enrolment = serializers.IntegerField()
+    enrolment = serializers.IntegerField(source="enrolment_id")
     status = serializers.ChoiceField(choices=AttendanceStatus.choices)
 
 
 class SessionSerializer(serializers.ModelSerializer[Session]):
-    attendance = serializers.SerializerMethodField()
+    attendance = AttendanceMarkSerializer(source="attendances", many=True, read_only=True)
 
     class Meta:
         model = Session
         fields = ["id", "cohort", "date", "start_time", "end_time", "kind", "title", "attendance"]
         read_only_fields = ["id", "attendance"]
-
-    def get_attendance(self, session: Session) -> list[dict[str, object]]:
-        return [
-            {"enrolment": attendance.enrolment_id, "status": attendance.status}
-            for attendance in session.attendances.all()
-        ]
 
     def validate_cohort(self, cohort: Cohort) -> Cohort:
         request = self.context["request"]

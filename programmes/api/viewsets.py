@@ -111,7 +111,7 @@ class SessionViewSet(
         session = self.get_object()
         payload = AttendanceSheetSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        marks = {mark["enrolment"]: mark["status"] for mark in payload.validated_data["marks"]}
+        marks = {mark["enrolment_id"]: mark["status"] for mark in payload.validated_data["marks"]}
         try:
             services.record_attendance(session=session, marks=marks, by=request.user)
         except DjangoValidationError as error:

@@ -1,3 +1,5 @@
+from django.core.management import call_command
+
 import pytest
 
 from programmes.roles import Role
@@ -59,3 +61,7 @@ def test_the_api_docs_use_local_static_files(client):
 
 def test_lists_are_paginated_by_default(settings):
     assert settings.REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"].endswith("PageNumberPagination")
+
+
+def test_the_openapi_schema_is_valid_and_generated_without_warnings():
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
