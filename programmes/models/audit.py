@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 class AuditEntry(models.Model):
     """Journal d'audit: who opened a person's file, exported, imported, changed a scope. Append-only."""
 
+    # High-volume rows that no page links to: keep them out of Wagtail's reference index.
+    wagtail_reference_index_ignore = True
+
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("actor")

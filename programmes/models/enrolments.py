@@ -116,6 +116,9 @@ class Enrolment(models.Model):
 class EnrolmentStatusChange(models.Model):
     """Dated history of an enrolment's statuses, for retention and drop-out figures."""
 
+    # High-volume rows that no page links to: keep them out of Wagtail's reference index.
+    wagtail_reference_index_ignore = True
+
     enrolment = models.ForeignKey(
         Enrolment, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("enrolment")
     )

@@ -45,6 +45,9 @@ class Session(models.Model):
 class Attendance(models.Model):
     """Présence: one member at one session."""
 
+    # High-volume rows that no page links to: keep them out of Wagtail's reference index.
+    wagtail_reference_index_ignore = True
+
     session = models.ForeignKey(
         Session, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("session")
     )

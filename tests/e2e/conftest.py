@@ -5,10 +5,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-# Playwright's sync API runs an event loop in this thread; Django would refuse ORM calls made beside it.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 from django.core.management import call_command
+from django.db import connections
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
@@ -29,11 +27,15 @@ DEFAULT_TIMEOUT_MS = 15_000
 E2E_DIR = Path(__file__).resolve().parent
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark every test of this folder `e2e`, so `-m "not e2e"` leaves the browser out."""
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test of this folder `e2e` (so `-m "not e2e"` leaves the browser out) and run them last:
+    while the browser lives, Playwright's event loop runs in the main thread and no other test should."""
+    others, journeys = [], []
     for item in items:
-        if E2E_DIR in item.path.resolve().parents:
-            item.add_marker(pytest.mark.e2e)
+        (journeys if E2E_DIR in item.path.resolve().parents else others).append(item)
+    for item in journeys:
+        item.add_marker(pytest.mark.e2e)
+    items[:] = others + journeys
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -52,7 +54,14 @@ def browser() -> Iterator[Browser]:
         if os.environ.get("ESSAIM_REQUIRE_SERVICES") == "1":
             pytest.fail(reason, pytrace=False)
         pytest.skip(reason)
-    with sync_playwright() as playwright:
+    opened = list(connections.all(initialized_only=True))
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        # Playwright's sync API runs an event loop in this thread: Django would refuse ORM calls beside it,
+        # and would keep connections per async context instead of per thread. Hand it the connections
+        # opened so far, which hold the test database and the copy that serialized rollback restores.
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        for connection in opened:
+            connections[connection.alias] = connection
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM_PATH), headless=True, args=CHROMIUM_ARGS
         )
