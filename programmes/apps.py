@@ -9,6 +9,9 @@ class ProgrammesConfig(AppConfig):
 
     def ready(self) -> None:
         from programmes import roles
+        from programmes.demo import register_seeder
+        from programmes.demo_network import seed_network
 
         # Permissions of models added by later migrations are granted to the roles after each migrate.
         post_migrate.connect(roles.sync_role_permissions_after_migrate, sender=self)
+        register_seeder(seed_network)
