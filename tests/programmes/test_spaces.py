@@ -117,6 +117,7 @@ def test_the_dashboard_shows_the_cohorts_of_the_scope_with_their_figures(client,
     assert row.attendance_rate == 1.0
     assertContains(response, "75%")
     assert response["Cache-Control"].count("no-store") == 1
+    assertContains(response, 'href="/coordinate/import/"')
 
 
 def test_the_dashboard_shows_key_figures_of_the_edition(client, coordinator, nantes):
