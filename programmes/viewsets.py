@@ -16,10 +16,12 @@ from programmes import access, audit
 from programmes.models import (
     AuditEntry,
     Cohort,
+    Consent,
     CoordinatorScope,
     Edition,
     Enrolment,
     FacilitatorAssignment,
+    Guardian,
     Organisation,
     Partnership,
     Person,
@@ -168,6 +170,35 @@ class PersonAdmin(ScopedModelViewSet):
         return access.visible_people(user)
 
 
+class GuardianAdmin(ScopedModelViewSet):
+    """Guardians of minors: who to call, who authorises."""
+
+    model = Guardian
+    icon = "user"
+    menu_label = _("Guardians")
+    list_display = ["name", "person", "email", "phone"]
+    search_fields = ["name", "person__first_name", "person__last_name"]
+    form_fields = ["person", "name", "email", "phone"]
+
+    def scope(self, user: Any) -> QuerySet[Any]:
+        return Guardian.objects.filter(person__in=access.visible_people(user))
+
+
+class ConsentAdmin(ScopedModelViewSet):
+    """Dated consents (guardian's authorisation, image rights, data processing); withdrawing keeps the record."""
+
+    model = Consent
+    icon = "tick-inverse"
+    menu_label = _("Consents")
+    list_display = ["person", "kind", "given_date", "withdrawn_date"]
+    list_filter = ["kind"]
+    search_fields = ["person__first_name", "person__last_name", "given_by"]
+    form_fields = ["person", "kind", "given_by", "given_date", "withdrawn_date"]
+
+    def scope(self, user: Any) -> QuerySet[Any]:
+        return Consent.objects.filter(person__in=access.visible_people(user))
+
+
 class EnrolmentAdmin(ScopedModelViewSet):
     """Statuses change through the facilitator space and the API (lifecycle rules and history);
     the admin creates enrolments and edits their exit note."""
@@ -274,6 +305,8 @@ class ProgrammesAdminGroup(ModelViewSetGroup):
     items = [
         CohortAdmin,
         PersonAdmin,
+        GuardianAdmin,
+        ConsentAdmin,
         EnrolmentAdmin,
         SessionAdmin,
         PartnershipAdmin,

@@ -7,9 +7,11 @@ from programmes.models import AuditEntry, Cohort
 from programmes.roles import Role
 from tests.programmes.factories import (
     CohortFactory,
+    ConsentFactory,
     CoordinatorScopeFactory,
     EnrolmentFactory,
     FacilitatorAssignmentFactory,
+    GuardianFactory,
     PartnershipFactory,
     SessionFactory,
     UserFactory,
@@ -22,6 +24,8 @@ pytestmark = pytest.mark.django_db
 VIEWSETS = [
     "cohort",
     "person",
+    "guardian",
+    "consent",
     "enrolment",
     "session",
     "partnership",
@@ -126,3 +130,21 @@ def test_front_office_roles_have_no_back_office(client, roles, role):
     response = client.get("/admin/person/")
 
     assert response.status_code == 302
+
+
+def test_guardians_and_consents_follow_the_people_they_belong_to(client, roles):
+    inside = EnrolmentFactory(cohort=CohortFactory(department=department("44")))
+    outside = EnrolmentFactory(cohort=CohortFactory(department=department("33")))
+    GuardianFactory(person=inside.person, name="Inside Guardian")
+    hidden = GuardianFactory(person=outside.person, name="Outside Guardian")
+    ConsentFactory(person=outside.person, given_by="Outside Guardian")
+    coordinator = CoordinatorScopeFactory(programme=inside.cohort.edition.programme, regions=[region("52")]).user
+    client.force_login(coordinator)
+
+    guardians = client.get("/admin/guardian/")
+    consents = client.get("/admin/consent/")
+
+    assertContains(guardians, "Inside Guardian")
+    assertNotContains(guardians, "Outside Guardian")
+    assertNotContains(consents, "Outside Guardian")
+    assert client.get(f"/admin/guardian/edit/{hidden.pk}/").status_code == 404
