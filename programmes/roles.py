@@ -30,6 +30,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
                 "partnership",
                 "organisation",
                 "person",
+                "guardian",
+                "consent",
                 "enrolment",
                 "session",
                 "attendance",
