@@ -2,12 +2,14 @@
 
 import os
 import time
+from unittest import mock
 
 from django.core import mail
 
 import pytest
 import redis
 from celery.contrib.testing.worker import start_worker
+from celery.fixups.django import DjangoWorkerFixup
 from celery.result import EagerResult
 
 from config.celery import app as celery_app
@@ -33,7 +35,12 @@ def redis_worker():
         broker_url=BROKER_URL, task_always_eager=False, broker_connection_retry_on_startup=False
     )
     try:
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        # The worker runs in a thread of this process: Celery's Django fixup would close the test's own
+        # database connection (which holds the test transaction): skip the fixup's connection closing.
+        with (
+            mock.patch.object(DjangoWorkerFixup, "install"),
+            start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
+        ):
             yield
     finally:
         celery_app.conf.update(
