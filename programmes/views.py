@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from programmes import access, audit, exports, selectors, services
-from programmes.choices import AttendanceStatus, EnrolmentStatus, ExitReason
+from programmes.choices import AttendanceStatus, CohortStatus, EnrolmentStatus, ExitReason
 from programmes.models import Cohort, Enrolment, Organisation, Session, User
 from programmes.models.enrolments import EXIT_STATUSES, TRANSITIONS
 from programmes.permissions import role_required
@@ -243,7 +243,11 @@ def _staffed_cohort_or_404(user: Any, pk: int) -> Cohort:
 @role_required(*STAFF_ROLES)
 def facilitator_home(request: HttpRequest) -> HttpResponse:
     rows = selectors.cohort_table(selectors.staffed_cohort_list(request.user))
-    return render(request, "programmes/facilitator_home.html", {"rows": rows})
+    current = [row for row in rows if row.cohort.status in (CohortStatus.PLANNED, CohortStatus.RUNNING)]
+    past = [row for row in rows if row not in current]
+    return render(
+        request, "programmes/facilitator_home.html", {"rows": rows, "current": current, "past": past}
+    )
 
 
 def _add_service_error(form: forms.Form, error: ValidationError) -> None:
