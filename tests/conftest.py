@@ -2,6 +2,8 @@
 
 import os
 
+from django.utils import translation
+
 import pytest
 
 from programmes.roles import sync_role_permissions
@@ -21,3 +23,12 @@ def require_service(name: str, available: bool, detail: str = "") -> None:
 def roles(db):
     """The role groups with their permissions, as after `migrate` (tests flush between transactions)."""
     sync_role_permissions()
+
+
+@pytest.fixture
+def english(settings):
+    """English messages in this process and in responses, for tests that assert on source strings
+    (the product is French by default; tests of the French interface do not use this)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

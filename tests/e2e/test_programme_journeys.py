@@ -181,13 +181,14 @@ def test_a_facilitator_takes_attendance_on_a_phone(phone_page: Page, live_server
 
     # When they open the cohort, add today's session and mark one member excused, one unexcused
     # Past editions of the same cohort have the same name: the card shows which edition it is.
+    # Cards name the cohort with its year, since a facilitator may run the same CJS several summers
+    title = f"{cohort.name} {cohort.edition.year}"
     card = (
         page.locator("main")
         .get_by_role("listitem")
-        .filter(has=page.get_by_role("heading", name=cohort.name, exact=True))
-        .filter(has_text=str(cohort.edition.year))
+        .filter(has=page.get_by_role("heading", name=title, exact=True))
     )
-    submit(page, card.get_by_role("link", name=cohort.name, exact=True), tap=True)
+    submit(page, card.get_by_role("link", name=title, exact=True), tap=True)
     expect(page.locator("main h1")).to_have_text(cohort.name)
     assert_no_horizontal_scroll(page)
     new_session = page.get_by_role("region", name=NEW_SESSION)

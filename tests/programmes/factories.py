@@ -1,8 +1,9 @@
 import datetime
 from decimal import Decimal
 
-import factory
 from django.contrib.auth.models import Group
+
+import factory
 
 from programmes.choices import CohortStatus, ConsentKind, EnrolmentStatus, ExitReason, OrganisationType
 from programmes.models import (

@@ -1,4 +1,4 @@
-"""The access matrix: every role × cohort list, people list, person file, enrolments."""
+"""The access matrix: every role against cohort list, people list, person file, enrolments."""
 
 import pytest
 

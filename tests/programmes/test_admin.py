@@ -138,7 +138,9 @@ def test_guardians_and_consents_follow_the_people_they_belong_to(client, roles):
     GuardianFactory(person=inside.person, name="Inside Guardian")
     hidden = GuardianFactory(person=outside.person, name="Outside Guardian")
     ConsentFactory(person=outside.person, given_by="Outside Guardian")
-    coordinator = CoordinatorScopeFactory(programme=inside.cohort.edition.programme, regions=[region("52")]).user
+    coordinator = CoordinatorScopeFactory(
+        programme=inside.cohort.edition.programme, regions=[region("52")]
+    ).user
     client.force_login(coordinator)
 
     guardians = client.get("/admin/guardian/")

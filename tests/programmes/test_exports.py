@@ -25,7 +25,7 @@ from tests.programmes.factories import (
     region,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 HEADERS = [
     "Programme",

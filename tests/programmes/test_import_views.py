@@ -8,7 +8,7 @@ from programmes.import_views import SESSION_KEY
 from programmes.models import AuditEntry, Cohort
 from tests.programmes.factories import CoordinatorScopeFactory, UserFactory, region
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 UPLOAD_URL = "/coordinate/import/"
 CONFIRM_URL = "/coordinate/import/confirm/"
 HEADER = "programme,edition,name,region,department,start_date"

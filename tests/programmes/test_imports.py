@@ -32,7 +32,7 @@ from tests.programmes.factories import (
     region,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 COHORT_HEADER = "programme,edition,name,region,department,commune,qpv,rural,host_organisation,host_type,start_date,end_date"
 PARTNER_HEADER = "programme,edition,cohort,organisation,organisation_type,role,contribution_eur"

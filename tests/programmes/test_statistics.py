@@ -26,7 +26,7 @@ from tests.programmes.factories import (
     region,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 EMPTY = {
     "cohorts": 0,

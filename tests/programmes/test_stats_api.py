@@ -22,7 +22,7 @@ from tests.programmes.factories import (
     region,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 URL = "/api/v1/stats/"
 CJS_2018 = {"programme": "cjs", "edition": "2018"}
