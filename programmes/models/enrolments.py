@@ -66,7 +66,8 @@ class Enrolment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person", "cohort"], name="enrolment_unique_person_cohort"),
             models.CheckConstraint(
-                condition=~models.Q(status__in=[Status.WITHDRAWN, Status.EXCLUDED]) | ~models.Q(exit_reason=""),
+                condition=~models.Q(status__in=[Status.WITHDRAWN, Status.EXCLUDED])
+                | ~models.Q(exit_reason=""),
                 name="enrolment_exit_has_reason",
             ),
         ]
