@@ -25,10 +25,10 @@ migrate: $(STAMP) ## Apply database migrations
 	$(PY) manage.py migrate --noinput
 
 seed: migrate ## Load the demo data (idempotent)
-	$(PY) manage.py seed_demo
+	WAGTAILADMIN_BASE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py seed_demo
 
 run: seed ## Install, migrate, load the demo data and serve on http://127.0.0.1:$(PORT)
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	WAGTAILADMIN_BASE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(STAMP) ## Ruff, formatting, mypy, import layers and missing migrations
 	$(BIN)/ruff check .
