@@ -24,9 +24,8 @@ class Command(BaseCommand):
             for seeder in demo.registered_seeders():
                 seeder()
         if not quiet:
-            self.stdout.write(
-                self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/accounts/login/")
-            )
+            login_url = f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}/accounts/login/"
+            self.stdout.write(self.style.SUCCESS(f"Demo data ready. Log in at {login_url}"))
             self.stdout.write(f"Password for every account: {demo.DEMO_PASSWORD}")
             for account in accounts:
                 self.stdout.write(f"  {account.username:<14} {account.description}")
