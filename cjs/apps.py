@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class CjsConfig(AppConfig):
     name = "cjs"
     verbose_name = _("CJS")
+
+    def ready(self) -> None:
+        # The core offers extension points so it never imports this app (DESIGN §2).
+        from cjs import demo, selectors
+        from cjs.imports import ContractImporter
+        from programmes.demo import register_seeder
+        from programmes.imports import register_importer
+        from programmes.statistics import register_contributor
+
+        register_importer(ContractImporter)
+        register_contributor("cjs", selectors.statistics)
+        register_seeder(demo.seed_cjs)

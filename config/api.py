@@ -35,4 +35,5 @@ class TokenView(ObtainAuthToken):
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("", include("programmes.api.urls")),
+    path("cjs/", include("cjs.api.urls")),
 ]

@@ -43,6 +43,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "programmes.delete_facilitatorassignment",
         "programmes.view_programme",
         "programmes.view_edition",
+        *[
+            f"cjs.{action}_{model}"
+            for model in ["client", "contract", "expense"]
+            for action in ["view", "add", "change"]
+        ],
+        *[f"cjs.{action}_hostlegaldetails" for action in ["view", "add", "change"]],
+        "cjs.view_surplusdistribution",
     ],
     Role.FABRIQUE: [
         "wagtailadmin.access_admin",
@@ -55,6 +62,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "wagtailsettings.*",
         "cms.*",
         "programmes.*",
+        "cjs.*",
     ],
     Role.PARTNER: [],
 }

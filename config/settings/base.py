@@ -199,6 +199,8 @@ SPECTACULAR_SETTINGS = {
         "CohortStatusEnum": "programmes.choices.CohortStatus",
         "EnrolmentStatusEnum": "programmes.choices.EnrolmentStatus",
         "AttendanceStatusEnum": "programmes.choices.AttendanceStatus",
+        "DistributionMethodEnum": "cjs.choices.DistributionMethod",
+        "ServiceTypeEnum": "cjs.choices.ServiceType",
     },
     # Swagger UI is served from our static files (drf-spectacular-sidecar), never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+from rest_framework import routers
+
+from cjs.api import viewsets
+
+router = routers.DefaultRouter()
+router.register("clients", viewsets.ClientViewSet, basename="cjs-client")
+router.register("contracts", viewsets.ContractViewSet, basename="cjs-contract")
+router.register("expenses", viewsets.ExpenseViewSet, basename="cjs-expense")
+router.register("distributions", viewsets.DistributionViewSet, basename="cjs-distribution")
+
+urlpatterns = [path("", include(router.urls))]

@@ -1,0 +1,68 @@
+import datetime
+from decimal import Decimal
+
+import factory
+
+from cjs.choices import ClientKind, ContractStatus, ServiceType
+from cjs.models import Client, Contract, Expense, HostLegalDetails, WorkLog
+from tests.programmes.factories import CohortFactory, EnrolmentFactory, OrganisationFactory
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    cohort = factory.SubFactory(CohortFactory)
+    kind = ClientKind.INDIVIDUAL
+    name = factory.Sequence(lambda n: f"Client {n}")
+    contact_name = factory.Faker("name", locale="fr_FR")
+    email = factory.Sequence(lambda n: f"client{n}@example.org")
+    address = "12 rue des Lilas, 44000 Nantes"
+
+    class Meta:
+        model = Client
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    cohort = factory.SubFactory(CohortFactory)
+    client = factory.SubFactory(ClientFactory, cohort=factory.SelfAttribute("..cohort"))
+    service = ServiceType.GARDENING
+    description = "Tonte et taille de haies"
+    start_date = factory.LazyAttribute(lambda contract: datetime.date(contract.cohort.edition.year, 7, 10))
+    price = Decimal("250.00")
+    status = ContractStatus.QUOTE
+    quoted_date = factory.SelfAttribute("start_date")
+
+    class Meta:
+        model = Contract
+
+    class Params:
+        accepted = factory.Trait(status=ContractStatus.ACCEPTED)
+        done = factory.Trait(status=ContractStatus.DONE)
+        paid = factory.Trait(status=ContractStatus.PAID, hours=Decimal("10.00"))
+
+
+class WorkLogFactory(factory.django.DjangoModelFactory):
+    contract = factory.SubFactory(ContractFactory, done=True)
+    enrolment = factory.SubFactory(EnrolmentFactory, cohort=factory.SelfAttribute("..contract.cohort"))
+    work_date = factory.SelfAttribute("contract.start_date")
+    hours = Decimal("3.50")
+
+    class Meta:
+        model = WorkLog
+
+
+class ExpenseFactory(factory.django.DjangoModelFactory):
+    cohort = factory.SubFactory(CohortFactory)
+    expense_date = factory.LazyAttribute(lambda expense: datetime.date(expense.cohort.edition.year, 7, 5))
+    label = "Gants et sacs"
+    amount = Decimal("45.00")
+
+    class Meta:
+        model = Expense
+
+
+class HostLegalDetailsFactory(factory.django.DjangoModelFactory):
+    organisation = factory.SubFactory(OrganisationFactory)
+    legal_form = "SCOP SARL"
+    address = "3 place de la République, 44000 Nantes"
+
+    class Meta:
+        model = HostLegalDetails
