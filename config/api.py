@@ -35,5 +35,6 @@ class TokenView(ObtainAuthToken):
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("", include("programmes.api.urls")),
+    path("lms/", include("lms.api.urls")),
     path("cjs/", include("cjs.api.urls")),
 ]

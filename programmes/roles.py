@@ -63,6 +63,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cms.*",
         "programmes.*",
         "cjs.*",
+        "lms.*",
     ],
     Role.PARTNER: [],
 }

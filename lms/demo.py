@@ -1,0 +1,717 @@
+"""Demo courses for `seed_demo`: the network's "Créer une CAE" training (objectives from the 2018 activity
+report), "Découvrir la coopérative" for CJS members and "Animer une CJS" for facilitators.
+
+Idempotent: the catalogue, courses and quizzes are looked up by slug or title and left alone when they
+exist (an editor's changes survive), and demo learners' progress is only written with their enrolment.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from wagtail.models import Page, Site
+
+from lms import services
+from lms.choices import CompletionRule, Modality, QuestionKind
+from lms.models import (
+    Choice,
+    CourseEnrolment,
+    CourseIndexPage,
+    CoursePage,
+    LessonCompletion,
+    LessonPage,
+    ModulePage,
+    Question,
+    Quiz,
+    TrainingProvider,
+)
+from programmes.choices import OrganisationType
+from programmes.models import Organisation, User
+from programmes.text import normalise
+
+CATALOGUE_SLUG = "formations"
+PROVIDER_NAME = "Coopérer pour Entreprendre"
+# Fictional identifiers in the right formats (14 and 11 digits).
+PROVIDER_SIRET = "00000000000000"
+PROVIDER_DECLARATION = "00000000000"
+
+
+@dataclass(frozen=True)
+class QuizSpec:
+    title: str
+    # (text, kind, explanation, [(choice text, is_correct)])
+    questions: list[tuple[str, str, str, list[tuple[str, bool]]]]
+    pass_mark: int | None = None
+    max_attempts: int | None = 3
+
+
+@dataclass(frozen=True)
+class LessonSpec:
+    slug: str
+    title: str
+    minutes: int
+    rule: str
+    body: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class ModuleSpec:
+    slug: str
+    title: str
+    summary: str
+    lessons: list[LessonSpec]
+
+
+@dataclass(frozen=True)
+class CourseSpec:
+    slug: str
+    title: str
+    summary: str
+    audience: str
+    objectives: list[str]
+    prerequisites: str
+    modality: str
+    hours: str
+    is_open: bool
+    quiz: QuizSpec
+    modules: list[ModuleSpec] = field(default_factory=list)
+    pass_mark: int = 70
+
+
+def text(*paragraphs: str) -> dict[str, Any]:
+    return {"type": "paragraph", "value": "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)}
+
+
+def bullets(intro: str, items: list[str]) -> dict[str, Any]:
+    listed = "".join(f"<li>{item}</li>" for item in items)
+    return {"type": "paragraph", "value": f"<p>{intro}</p><ul>{listed}</ul>"}
+
+
+def callout(kind: str, title: str, body: str) -> dict[str, Any]:
+    return {"type": "callout", "value": {"kind": kind, "title": title, "text": f"<p>{body}</p>"}}
+
+
+def virtual_class(title: str, description: str) -> dict[str, Any]:
+    return {"type": "virtual_class", "value": {"title": title, "description": description}}
+
+
+QUIZ = {"type": "quiz", "value": None}  # the quiz's id is filled in when the course is created
+TRUE_FALSE = QuestionKind.TRUE_FALSE
+
+
+DISCOVER = CourseSpec(
+    slug="decouvrir-la-cooperative",
+    title="Découvrir la coopérative",
+    summary=(
+        "Quatre repères pour bien démarrer dans votre Coopérative Jeunesse de Services : décider ensemble, "
+        "fixer le prix d'un service, parler à un client et travailler en sécurité."
+    ),
+    audience="Coopérantes et coopérants des CJS, de 16 à 18 ans.",
+    objectives=[
+        "Expliquer le principe « une personne, une voix ».",
+        "Fixer le prix d'un service en couvrant le temps et le matériel.",
+        "Présenter un service à un client et conclure un accord clair.",
+        "Repérer un risque et savoir refuser une tâche dangereuse.",
+    ],
+    prerequisites="<p>Aucun. Un téléphone suffit.</p>",
+    modality=Modality.REMOTE,
+    hours="1.5",
+    is_open=True,
+    quiz=QuizSpec(
+        title="Quiz : la coopérative",
+        questions=[
+            (
+                "À l'assemblée de la CJS, combien de voix a chaque coopérant·e ?",
+                QuestionKind.SINGLE,
+                "Une personne, une voix : chacun·e pèse autant dans les décisions, quel que soit son temps "
+                "de travail ou son ancienneté.",
+                [
+                    ("Une voix, quel que soit son temps de travail", True),
+                    ("Autant de voix que d'heures travaillées", False),
+                    ("Seul·es les plus âgé·es votent", False),
+                ],
+            ),
+            (
+                "Que faut-il compter pour fixer le prix d'un service ?",
+                QuestionKind.MULTIPLE,
+                "Le prix couvre le temps de travail, le matériel et les déplacements ; les goûts du client ne "
+                "changent pas le coût.",
+                [
+                    ("Le temps de travail", True),
+                    ("Le matériel et les déplacements", True),
+                    ("La couleur préférée du client", False),
+                ],
+            ),
+            (
+                "On peut refuser une tâche dangereuse, même si le client insiste.",
+                TRUE_FALSE,
+                "Vrai : votre sécurité passe avant le contrat. Prévenez votre animateur·rice.",
+                [("Vrai", True), ("Faux", False)],
+            ),
+        ],
+    ),
+    modules=[
+        ModuleSpec(
+            "une-personne-une-voix",
+            "Une personne, une voix",
+            "Comment une coopérative décide : chacun·e a la même voix.",
+            [
+                LessonSpec(
+                    "qu-est-ce-qu-une-cooperative",
+                    "Qu'est-ce qu'une coopérative ?",
+                    5,
+                    CompletionRule.VIEW,
+                    [
+                        text(
+                            "Une coopérative est une entreprise qui appartient à celles et ceux qui y travaillent. "
+                            "Dans votre CJS, ce sont les coopérant·es qui choisissent les services, les clients, "
+                            "les prix et ce que l'on fait de l'argent gagné.",
+                            "L'animateur·rice vous accompagne, mais ne décide pas à votre place.",
+                        ),
+                        callout(
+                            "tip", "À retenir", "La coopérative, c'est vous : on décide ensemble, on partage."
+                        ),
+                    ],
+                ),
+                LessonSpec(
+                    "decider-ensemble",
+                    "Décider ensemble en assemblée",
+                    8,
+                    CompletionRule.MARK_DONE,
+                    [
+                        bullets(
+                            "L'assemblée générale réunit tous les coopérant·es. On y vote :",
+                            [
+                                "les services proposés et les tarifs ;",
+                                "la composition des comités (marketing, finances, ressources humaines) ;",
+                                "la répartition des excédents à la fin de l'été.",
+                            ],
+                        ),
+                        text(
+                            "Chaque personne a une voix. Pour qu'un vote soit juste, chacun·e doit avoir pu "
+                            "donner son avis avant."
+                        ),
+                        virtual_class(
+                            "Notre première assemblée",
+                            "Une heure en visio avec votre animateur·rice pour préparer l'ordre du jour.",
+                        ),
+                    ],
+                ),
+            ],
+        ),
+        ModuleSpec(
+            "vendre-un-service",
+            "Vendre un service",
+            "Calculer un prix juste et parler à un client.",
+            [
+                LessonSpec(
+                    "fixer-le-prix",
+                    "Fixer le prix d'un service",
+                    10,
+                    CompletionRule.VIEW,
+                    [
+                        text(
+                            "Un bon prix couvre ce que le service coûte à la coopérative, et un peu plus pour "
+                            "ses projets."
+                        ),
+                        bullets(
+                            "Pour le calculer, additionnez :",
+                            [
+                                "le temps de travail de chaque coopérant·e (en heures) ;",
+                                "le matériel (produits, outils, sacs) ;",
+                                "les déplacements.",
+                            ],
+                        ),
+                        callout(
+                            "info",
+                            "Exemple",
+                            "Laver les vitres d'une maison : 2 personnes pendant 2 heures, 5 € de produit. Le comité "
+                            "finances propose un tarif, l'assemblée le vote.",
+                        ),
+                    ],
+                ),
+                LessonSpec(
+                    "parler-a-un-client",
+                    "Parler à un client",
+                    10,
+                    CompletionRule.MARK_DONE,
+                    [
+                        bullets(
+                            "Au téléphone ou à la porte, en quatre temps :",
+                            [
+                                "se présenter : « Bonjour, je suis de la Coopérative Jeunesse de Services » ;",
+                                "écouter le besoin et poser des questions ;",
+                                "annoncer le prix et la date, sans promettre ce que l'on ne sait pas faire ;",
+                                "confirmer par écrit (le contrat de service).",
+                            ],
+                        ),
+                        callout(
+                            "tip", "Astuce", "Entraînez-vous à deux : l'un·e joue le client, l'autre la CJS."
+                        ),
+                    ],
+                ),
+            ],
+        ),
+        ModuleSpec(
+            "travailler-en-securite",
+            "Travailler en sécurité",
+            "Repérer les risques avant de commencer.",
+            [
+                LessonSpec(
+                    "la-securite-au-travail",
+                    "La sécurité au travail",
+                    8,
+                    CompletionRule.MARK_DONE,
+                    [
+                        text(
+                            "Avant chaque chantier, regardez ce qui peut blesser : hauteur, produits, outils "
+                            "coupants, charges lourdes, chaleur."
+                        ),
+                        callout(
+                            "warning",
+                            "Vous pouvez dire non",
+                            "Une tâche vous paraît dangereuse ? Arrêtez-vous et appelez votre animateur·rice. "
+                            "Aucun contrat ne vaut une blessure.",
+                        ),
+                    ],
+                ),
+                LessonSpec(
+                    "quiz-la-cooperative",
+                    "Quiz : êtes-vous prêt·e ?",
+                    10,
+                    CompletionRule.QUIZ,
+                    [
+                        text("Trois questions pour vérifier les repères de ce parcours. Il faut tout juste."),
+                        QUIZ,
+                    ],
+                ),
+            ],
+        ),
+    ],
+)
+
+FACILITATE = CourseSpec(
+    slug="animer-une-cjs",
+    title="Animer une CJS",
+    summary="Le rôle de l'animateur·rice de CJS : accompagner un groupe de jeunes vers l'autonomie coopérative.",
+    audience="Animatrices et animateurs de CJS, salarié·es des structures porteuses.",
+    objectives=[
+        "Accompagner un groupe de jeunes sans décider à sa place.",
+        "Animer l'assemblée générale et les comités.",
+        "Sécuriser l'activité : contrats de service, assurance, sécurité des jeunes.",
+    ],
+    prerequisites="<p>Être recruté·e comme animateur·rice d'une CJS de l'année.</p>",
+    modality=Modality.BLENDED,
+    hours="6",
+    is_open=False,
+    quiz=QuizSpec(
+        title="Quiz : animer une CJS",
+        questions=[
+            (
+                "Qui décide des prix pratiqués par la CJS ?",
+                QuestionKind.SINGLE,
+                "Les coopérant·es décident, en comité puis en assemblée ; l'animateur·rice les outille.",
+                [
+                    ("Les coopérant·es, en comité et en assemblée", True),
+                    ("L'animateur·rice", False),
+                    ("La structure porteuse", False),
+                ],
+            ),
+            (
+                "Quelles instances font vivre la CJS ?",
+                QuestionKind.MULTIPLE,
+                "L'assemblée générale et les comités ; les partenaires du comité local soutiennent sans décider.",
+                [("L'assemblée générale", True), ("Les comités", True), ("Le conseil municipal", False)],
+            ),
+            (
+                "Un chantier en hauteur peut être accepté si le client prête une échelle.",
+                TRUE_FALSE,
+                "Faux : les travaux en hauteur sont exclus des services d'une CJS.",
+                [("Vrai", False), ("Faux", True)],
+            ),
+        ],
+    ),
+    modules=[
+        ModuleSpec(
+            "role-animateur",
+            "Le rôle de l'animateur·rice",
+            "Accompagner, pas diriger.",
+            [
+                LessonSpec(
+                    "accompagner",
+                    "Accompagner sans décider à la place",
+                    15,
+                    CompletionRule.VIEW,
+                    [
+                        text(
+                            "L'animateur·rice pose le cadre (sécurité, horaires, règles du groupe) et aide les "
+                            "jeunes à prendre leurs décisions. La tentation de « faire à la place » est forte "
+                            "quand un client attend : c'est pourtant l'erreur qui coûte le plus à la dynamique "
+                            "coopérative."
+                        ),
+                    ],
+                ),
+                LessonSpec(
+                    "un-ete-en-cjs",
+                    "Les étapes d'un été en CJS",
+                    20,
+                    CompletionRule.MARK_DONE,
+                    [
+                        bullets(
+                            "Un été type :",
+                            [
+                                "semaine 1 : formation, création des comités, première assemblée ;",
+                                "semaines 2 à 8 : prospection, contrats, chantiers, réunions hebdomadaires ;",
+                                "dernière semaine : bilan, assemblée de répartition des excédents.",
+                            ],
+                        ),
+                    ],
+                ),
+            ],
+        ),
+        ModuleSpec(
+            "animer-les-instances",
+            "Animer les instances",
+            "Assemblée générale et comités.",
+            [
+                LessonSpec(
+                    "premiere-assemblee",
+                    "Préparer la première assemblée",
+                    30,
+                    CompletionRule.MARK_DONE,
+                    [
+                        text(
+                            "Préparez un ordre du jour court, un mode de vote expliqué à l'avance et un compte "
+                            "rendu tenu par un·e jeune."
+                        ),
+                        virtual_class(
+                            "Atelier entre animateur·rices",
+                            "Échange de pratiques sur la première assemblée, en visio.",
+                        ),
+                    ],
+                ),
+                LessonSpec(
+                    "les-comites",
+                    "Les comités : marketing, finances, ressources humaines",
+                    20,
+                    CompletionRule.VIEW,
+                    [
+                        text(
+                            "Chaque comité prépare les décisions de son domaine et les soumet à l'assemblée. "
+                            "Faites tourner les rôles pour que chacun·e découvre plusieurs métiers."
+                        ),
+                    ],
+                ),
+            ],
+        ),
+        ModuleSpec(
+            "securiser-l-activite",
+            "Sécuriser l'activité",
+            "Contrats, assurance et sécurité des jeunes.",
+            [
+                LessonSpec(
+                    "contrats-et-securite",
+                    "Contrats, assurance et sécurité",
+                    30,
+                    CompletionRule.VIEW,
+                    [
+                        text(
+                            "Chaque service fait l'objet d'un contrat écrit : description, date, prix. La "
+                            "structure porteuse assure l'activité ; vérifiez que chaque chantier entre dans le "
+                            "champ de l'assurance.",
+                        ),
+                        callout(
+                            "warning",
+                            "Travaux exclus",
+                            "Pas de travaux en hauteur, pas de produits dangereux, pas de machines à moteur.",
+                        ),
+                    ],
+                ),
+                LessonSpec(
+                    "quiz-animer",
+                    "Quiz : animer une CJS",
+                    10,
+                    CompletionRule.QUIZ,
+                    [QUIZ],
+                ),
+            ],
+        ),
+    ],
+)
+
+CREATE_CAE = CourseSpec(
+    slug="creer-une-cae",
+    title="Créer une CAE",
+    summary=(
+        "Deux jours pour les porteuses et porteurs de projet de coopérative d'activité et d'emploi : histoire, "
+        "parcours des entrepreneur·es, droit social, rémunération, comptabilité et risques."
+    ),
+    audience="Porteuses et porteurs de projet de CAE.",
+    objectives=[
+        "Connaître l'histoire des CAE et les valeurs du réseau Coopérer pour Entreprendre.",
+        "Comprendre le parcours d'un porteur en CAE.",
+        "Comprendre la logique d'une demande de prise en charge assurantielle.",
+        "S'initier à la législation sociale, appréhender la logique des contrats CAPE et CESA.",
+        "Comprendre les grands principes de la rémunération.",
+        "Connaître les missions, méthodes et postures de l'accompagnement.",
+        "Percevoir les spécificités des règles comptables en CAE.",
+        "Identifier les principaux risques pour les entrepreneurs et les CAE.",
+    ],
+    prerequisites="<p>Porter un projet de création de CAE.</p>",
+    modality=Modality.IN_PERSON,
+    hours="14",
+    is_open=True,
+    quiz=QuizSpec(
+        title="Quiz : créer une CAE",
+        questions=[
+            (
+                "Quel contrat permet de tester son activité en CAE avant d'en devenir salarié·e ?",
+                QuestionKind.SINGLE,
+                "Le CAPE (contrat d'appui au projet d'entreprise) précède le CESA (contrat d'entrepreneur "
+                "salarié associé).",
+                [("Le CAPE", True), ("Le CESA", False), ("Un contrat d'apprentissage", False)],
+            ),
+            (
+                "Depuis la loi de juillet 2014, un·e entrepreneur·e salarié·e présent·e depuis trois ans devient "
+                "associé·e de la CAE.",
+                TRUE_FALSE,
+                "Vrai : la loi rend le sociétariat obligatoire après trois ans.",
+                [("Vrai", True), ("Faux", False)],
+            ),
+            (
+                "Que mutualise une CAE pour ses entrepreneur·es ?",
+                QuestionKind.MULTIPLE,
+                "La CAE mutualise la gestion, la comptabilité et l'accompagnement ; chacun·e garde ses clients.",
+                [
+                    ("La comptabilité et la gestion", True),
+                    ("L'accompagnement", True),
+                    ("Les clients de chaque entrepreneur·e", False),
+                ],
+            ),
+        ],
+    ),
+    modules=[
+        ModuleSpec(
+            "histoire-et-valeurs",
+            "Histoire et valeurs des CAE",
+            "D'où viennent les CAE et ce qui les relie.",
+            [
+                LessonSpec(
+                    "histoire-des-cae",
+                    "D'où viennent les CAE ?",
+                    60,
+                    CompletionRule.VIEW,
+                    [
+                        text(
+                            "Les coopératives d'activité et d'emploi sont nées au milieu des années 1990 pour "
+                            "permettre à des personnes de créer leur activité au sein d'une entreprise "
+                            "partagée, avec un statut salarié et un collectif.",
+                            "La loi du 31 juillet 2014 relative à l'économie sociale et solidaire leur a donné "
+                            "un cadre et a créé le statut d'entrepreneur·e salarié·e associé·e.",
+                        ),
+                    ],
+                ),
+                LessonSpec(
+                    "parcours-porteur",
+                    "Le parcours d'un·e porteur·se en CAE",
+                    90,
+                    CompletionRule.MARK_DONE,
+                    [
+                        bullets(
+                            "Les étapes :",
+                            [
+                                "accueil et réunion d'information ;",
+                                "test de l'activité en CAPE ;",
+                                "salariat en CESA quand l'activité dégage un revenu ;",
+                                "sociétariat : devenir associé·e de la coopérative.",
+                            ],
+                        ),
+                    ],
+                ),
+            ],
+        ),
+        ModuleSpec(
+            "droit-remuneration-comptabilite",
+            "Droit social, rémunération et comptabilité",
+            "Les règles propres aux CAE.",
+            [
+                LessonSpec(
+                    "cape-et-cesa",
+                    "CAPE et CESA",
+                    120,
+                    CompletionRule.VIEW,
+                    [
+                        text(
+                            "Le CAPE encadre la phase de test : la personne garde ses droits (par exemple ses "
+                            "allocations) et bénéficie de l'accompagnement. Le CESA en fait un·e salarié·e de la "
+                            "CAE, rémunéré·e à partir du chiffre d'affaires de son activité.",
+                        ),
+                    ],
+                ),
+                LessonSpec(
+                    "remuneration",
+                    "La rémunération en CAE",
+                    120,
+                    CompletionRule.VIEW,
+                    [
+                        text(
+                            "Le salaire découle du chiffre d'affaires de l'activité, diminué des charges et "
+                            "de la contribution coopérative qui finance les services mutualisés."
+                        ),
+                        virtual_class(
+                            "Étude de cas",
+                            "Une heure en classe virtuelle pour calculer la rémunération d'un·e entrepreneur·e.",
+                        ),
+                    ],
+                ),
+                LessonSpec(
+                    "comptabilite-et-risques",
+                    "Règles comptables et risques",
+                    150,
+                    CompletionRule.MARK_DONE,
+                    [
+                        bullets(
+                            "Les principaux risques à surveiller :",
+                            [
+                                "une activité qui ne couvre pas ses charges ;",
+                                "des assurances inadaptées au métier exercé ;",
+                                "une comptabilité analytique par activité mal tenue.",
+                            ],
+                        ),
+                    ],
+                ),
+            ],
+        ),
+        ModuleSpec(
+            "evaluation",
+            "Évaluation",
+            "Vérifier les acquis de la formation.",
+            [LessonSpec("quiz-creer-une-cae", "Quiz : créer une CAE", 20, CompletionRule.QUIZ, [QUIZ])],
+        ),
+    ],
+)
+
+COURSES = [DISCOVER, FACILITATE, CREATE_CAE]
+
+
+def _provider() -> TrainingProvider:
+    organisation = Organisation.objects.filter(normalised_name=normalise(PROVIDER_NAME)).first()
+    if organisation is None:
+        organisation = Organisation.objects.create(name=PROVIDER_NAME, type=OrganisationType.OTHER)
+    provider, _created = TrainingProvider.objects.get_or_create(
+        organisation=organisation,
+        defaults={
+            "legal_name": PROVIDER_NAME,
+            "siret": PROVIDER_SIRET,
+            "declaration_number": PROVIDER_DECLARATION,
+        },
+    )
+    return provider
+
+
+def _quiz(spec: QuizSpec) -> Quiz:
+    quiz = Quiz.objects.filter(title=spec.title).first()
+    if quiz is not None:
+        return quiz
+    quiz = Quiz.objects.create(title=spec.title, pass_mark=spec.pass_mark, max_attempts=spec.max_attempts)
+    for order, (question_text, kind, explanation, choices) in enumerate(spec.questions):
+        question = Question.objects.create(
+            quiz=quiz, text=question_text, kind=kind, explanation=explanation, sort_order=order
+        )
+        Choice.objects.bulk_create(
+            Choice(question=question, text=choice_text, is_correct=is_correct, sort_order=index)
+            for index, (choice_text, is_correct) in enumerate(choices)
+        )
+    return quiz
+
+
+def _publish(parent: Page, page: Page) -> Page:
+    parent.add_child(instance=page)
+    page.save_revision(log_action=False).publish(log_action=False)
+    return page
+
+
+def _catalogue() -> CourseIndexPage:
+    catalogue = CourseIndexPage.objects.filter(slug=CATALOGUE_SLUG).first()
+    if catalogue is not None:
+        return catalogue
+    root = Site.objects.get(is_default_site=True).root_page
+    intro = (
+        "<p>Des parcours courts, à suivre sur téléphone ou en salle : pour les jeunes des CJS, les "
+        "animateur·rices et les porteur·ses de projet de CAE.</p>"
+    )
+    return _publish(root, CourseIndexPage(title="Formations", slug=CATALOGUE_SLUG, intro=intro))  # type: ignore[return-value]
+
+
+def _course(catalogue: CourseIndexPage, spec: CourseSpec, provider: TrainingProvider) -> CoursePage:
+    existing = CoursePage.objects.filter(slug=spec.slug).first()
+    if existing is not None:
+        return existing
+    quiz = _quiz(spec.quiz)
+    course = CoursePage(
+        title=spec.title,
+        slug=spec.slug,
+        summary=spec.summary,
+        audience=spec.audience,
+        objectives=[{"type": "objective", "value": objective} for objective in spec.objectives],
+        prerequisites=spec.prerequisites,
+        modality=spec.modality,
+        estimated_hours=spec.hours,
+        has_certificate=True,
+        pass_mark=spec.pass_mark,
+        is_open=spec.is_open,
+        provider=provider,
+    )
+    _publish(catalogue, course)
+    for module_spec in spec.modules:
+        module = _publish(
+            course, ModulePage(title=module_spec.title, slug=module_spec.slug, summary=module_spec.summary)
+        )
+        for lesson_spec in module_spec.lessons:
+            body = [
+                {"type": "quiz", "value": quiz.pk} if block is QUIZ else block for block in lesson_spec.body
+            ]
+            _publish(
+                module,
+                LessonPage(
+                    title=lesson_spec.title,
+                    slug=lesson_spec.slug,
+                    estimated_minutes=lesson_spec.minutes,
+                    completion_rule=lesson_spec.rule,
+                    body=body,
+                ),
+            )
+    return course
+
+
+def _enrol_with_progress(username: str, course: CoursePage, *, by: str, lessons_done: int) -> None:
+    """Enrol a demo account and complete its first lessons, a few days apart (only on first enrolment)."""
+    user = User.objects.filter(username=username).first()
+    staff = User.objects.filter(username=by).first()
+    if user is None or CourseEnrolment.objects.filter(user=user, course=course).exists():
+        return
+    now = timezone.now()
+    start = now - datetime.timedelta(days=lessons_done + 2)
+    enrolment = services.enrol_in_course(course=course, user=user, by=staff or user)
+    enrolment.enrolled_at = enrolment.seen_at = start
+    enrolment.save(update_fields=["enrolled_at", "seen_at"])
+    lessons = list(LessonPage.objects.live().descendant_of(course).order_by("path")[:lessons_done])
+    LessonCompletion.objects.bulk_create(
+        LessonCompletion(user=user, lesson=lesson, completed_at=start + datetime.timedelta(days=index + 1))
+        for index, lesson in enumerate(lessons)
+    )
+    if lessons:
+        enrolment.last_lesson = lessons[-1]
+        enrolment.seen_at = now
+        enrolment.save(update_fields=["last_lesson", "seen_at"])
+
+
+def seed_courses() -> None:
+    """The catalogue under the site root, three courses, and the demo learner half-way through one."""
+    provider = _provider()
+    catalogue = _catalogue()
+    courses = {spec.slug: _course(catalogue, spec, provider) for spec in COURSES}
+    _enrol_with_progress("jeune", courses[DISCOVER.slug], by="animateur", lessons_done=3)
+    _enrol_with_progress("animateur", courses[FACILITATE.slug], by="fabrique", lessons_done=2)

@@ -1,0 +1,19 @@
+"""Models of the training app. They depend on programmes only; programmes never imports them."""
+
+from lms.models.courses import CourseIndexPage, CoursePage, LessonPage, ModulePage, TrainingProvider
+from lms.models.progress import CourseEnrolment, LessonCompletion, QuizAttempt
+from lms.models.quizzes import Choice, Question, Quiz
+
+__all__ = [
+    "Choice",
+    "CourseEnrolment",
+    "CourseIndexPage",
+    "CoursePage",
+    "LessonCompletion",
+    "LessonPage",
+    "ModulePage",
+    "Question",
+    "Quiz",
+    "QuizAttempt",
+    "TrainingProvider",
+]

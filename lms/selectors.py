@@ -1,0 +1,379 @@
+"""Reads of the training app: progress from the current lessons, catalogues, quiz feedback, cohort tables.
+
+Progress is never stored: it is computed from the lessons live right now, so adding a lesson lowers the
+bar at once. Every function here runs a fixed number of queries whatever the number of rows.
+"""
+
+import dataclasses
+import datetime
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any, cast
+
+from django.db.models import Q, QuerySet
+
+from wagtail.models import Page
+
+from lms.choices import CompletionRule
+from lms.models import (
+    Choice,
+    CourseEnrolment,
+    CoursePage,
+    LessonCompletion,
+    LessonPage,
+    ModulePage,
+    Question,
+    Quiz,
+    QuizAttempt,
+)
+from programmes import access
+from programmes.choices import STARTED_STATUSES, CohortStatus, EnrolmentStatus
+from programmes.models import Cohort, Enrolment
+
+STEPLEN = Page.steplen
+
+
+@dataclasses.dataclass(frozen=True)
+class LessonState:
+    lesson: LessonPage
+    module: ModulePage
+    completed_at: datetime.datetime | None
+    is_new: bool
+
+    @property
+    def is_completed(self) -> bool:
+        return self.completed_at is not None
+
+
+@dataclasses.dataclass(frozen=True)
+class CourseProgress:
+    """A course as one learner sees it: lessons in page order, what is done and what is new."""
+
+    course: CoursePage
+    enrolment: CourseEnrolment | None
+    modules: list[ModulePage]
+    lessons: list[LessonState]
+
+    @property
+    def is_enrolled(self) -> bool:
+        return self.enrolment is not None
+
+    @property
+    def required(self) -> list[LessonState]:
+        return [state for state in self.lessons if state.lesson.is_required]
+
+    @property
+    def required_total(self) -> int:
+        return len(self.required)
+
+    @property
+    def required_done(self) -> int:
+        return sum(1 for state in self.required if state.is_completed)
+
+    @property
+    def progress(self) -> float:
+        """Share of the current required lessons completed, in 0..1 (0 for a course without lessons)."""
+        total = self.required_total
+        return self.required_done / total if total else 0.0
+
+    @property
+    def percent(self) -> int:
+        return round(self.progress * 100)
+
+    @property
+    def is_complete(self) -> bool:
+        return self.required_total > 0 and self.required_done == self.required_total
+
+    @property
+    def new_lessons(self) -> list[LessonState]:
+        return [state for state in self.lessons if state.is_new]
+
+    @property
+    def next_lesson(self) -> LessonState | None:
+        """Where "continue" leads: the first incomplete required lesson a learner can complete alone."""
+        pending = [state for state in self.lessons if not state.is_completed]
+        for candidates in (
+            [
+                s
+                for s in pending
+                if s.lesson.is_required and s.lesson.completion_rule != CompletionRule.ATTENDANCE
+            ],
+            [s for s in pending if s.lesson.is_required],
+            pending,
+        ):
+            if candidates:
+                return candidates[0]
+        return None
+
+    @property
+    def estimated_minutes_done(self) -> int:
+        return sum(state.lesson.estimated_minutes for state in self.lessons if state.is_completed)
+
+    def lessons_of(self, module: ModulePage) -> list[LessonState]:
+        return [state for state in self.lessons if state.module.pk == module.pk]
+
+    def neighbours(self, lesson: LessonPage) -> tuple[LessonState | None, LessonState | None]:
+        ids = [state.lesson.pk for state in self.lessons]
+        if lesson.pk not in ids:
+            return None, None
+        index = ids.index(lesson.pk)
+        previous = self.lessons[index - 1] if index > 0 else None
+        following = self.lessons[index + 1] if index + 1 < len(self.lessons) else None
+        return previous, following
+
+
+@dataclasses.dataclass(frozen=True)
+class CourseStructure:
+    modules: list[ModulePage]
+    lessons: list[tuple[LessonPage, ModulePage]]
+
+
+def course_structures(courses: Sequence[CoursePage]) -> dict[int, CourseStructure]:
+    """Live modules and lessons of these courses in page order, in two queries."""
+    if not courses:
+        return {}
+    by_path = {course.path: course for course in courses}
+    module_filter = Q()
+    lesson_filter = Q()
+    for course in courses:
+        module_filter |= Q(path__startswith=course.path, depth=course.depth + 1)
+        lesson_filter |= Q(path__startswith=course.path, depth=course.depth + 2)
+    modules = {
+        module.path: module for module in ModulePage.objects.live().filter(module_filter).order_by("path")
+    }
+    structures: dict[int, CourseStructure] = {course.pk: CourseStructure([], []) for course in courses}
+    for module in modules.values():
+        structures[by_path[module.path[:-STEPLEN]].pk].modules.append(module)
+    lessons = (
+        LessonPage.objects.live().filter(lesson_filter).defer("body").select_related("quiz").order_by("path")
+    )
+    for lesson in lessons:
+        parent = modules.get(lesson.path[:-STEPLEN])
+        if parent is None:  # under a module that is not live: out of the course for now
+            continue
+        structures[by_path[parent.path[:-STEPLEN]].pk].lessons.append((lesson, parent))
+    return structures
+
+
+def _progress(
+    course: CoursePage,
+    structure: CourseStructure,
+    enrolment: CourseEnrolment | None,
+    completed: dict[int, datetime.datetime],
+) -> CourseProgress:
+    states = []
+    for lesson, module in structure.lessons:
+        completed_at = completed.get(lesson.pk)
+        is_new = bool(
+            enrolment is not None
+            and completed_at is None
+            and lesson.first_published_at is not None
+            and lesson.first_published_at > enrolment.seen_at
+        )
+        states.append(LessonState(lesson=lesson, module=module, completed_at=completed_at, is_new=is_new))
+    return CourseProgress(course=course, enrolment=enrolment, modules=structure.modules, lessons=states)
+
+
+def progress_for(user: Any, courses: Sequence[CoursePage]) -> dict[int, CourseProgress]:
+    """Each course's progress for one learner (not enrolled: no enrolment, nothing done), in four queries."""
+    structures = course_structures(courses)
+    enrolments: dict[int, CourseEnrolment] = {}
+    completed: dict[int, datetime.datetime] = {}
+    if getattr(user, "is_authenticated", False) and courses:
+        enrolments = {
+            enrolment.course_id: enrolment
+            for enrolment in CourseEnrolment.objects.filter(user=user, course__in=[c.pk for c in courses])
+        }
+        lesson_ids = [lesson.pk for s in structures.values() for lesson, _module in s.lessons]
+        completed = dict(
+            LessonCompletion.objects.filter(user=user, lesson_id__in=lesson_ids).values_list(
+                "lesson_id", "completed_at"
+            )
+        )
+    return {
+        course.pk: _progress(course, structures[course.pk], enrolments.get(course.pk), completed)
+        for course in courses
+    }
+
+
+def course_progress(user: Any, course: CoursePage) -> CourseProgress:
+    return progress_for(user, [course])[course.pk]
+
+
+def catalogue_entries(user: Any, courses: Sequence[CoursePage]) -> list[CourseProgress]:
+    progress = progress_for(user, courses)
+    return [progress[course.pk] for course in courses]
+
+
+def live_courses() -> QuerySet[CoursePage]:
+    courses = CoursePage.objects.live().public().select_related("provider").order_by("path")
+    return cast(QuerySet[CoursePage], courses)
+
+
+def visible_courses(user: Any) -> QuerySet[CoursePage]:
+    """Courses a user may find: the open ones and those they are enrolled in."""
+    if not getattr(user, "is_authenticated", False):
+        return live_courses().filter(is_open=True)
+    return live_courses().filter(Q(is_open=True) | Q(enrolments__user=user)).distinct()
+
+
+def my_courses(user: Any) -> list[CourseProgress]:
+    """The learner's live courses, the most recently enrolled first."""
+    courses = list(live_courses().filter(enrolments__user=user).order_by("-enrolments__enrolled_at", "path"))
+    return catalogue_entries(user, courses)
+
+
+def open_courses_to_join(user: Any) -> list[CoursePage]:
+    return list(live_courses().filter(is_open=True).exclude(enrolments__user=user))
+
+
+def course_of(page: Page) -> CoursePage | None:
+    """The course a module or lesson belongs to (one query); None for a page not yet in the tree."""
+    if not page.path:
+        return None
+    return cast(CoursePage | None, CoursePage.objects.ancestor_of(page).first())
+
+
+def enrolment_in(user: Any, course: CoursePage) -> CourseEnrolment | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return CourseEnrolment.objects.filter(user=user, course=course).first()
+
+
+def is_course_editor(user: Any, course: CoursePage) -> bool:
+    """Staff who may edit a course may read its lessons without being enrolled."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return access.sees_everything(user) or bool(course.permissions_for_user(user).can_edit())
+
+
+def quiz_with_questions(quiz_id: int) -> Quiz | None:
+    return cast(Quiz | None, Quiz.objects.prefetch_related("questions__choices").filter(pk=quiz_id).first())
+
+
+def attempts_of(user: Any, lesson: LessonPage) -> QuerySet[QuizAttempt]:
+    return QuizAttempt.objects.filter(user=user, lesson=lesson).order_by("submitted_at", "pk")
+
+
+@dataclasses.dataclass(frozen=True)
+class QuestionFeedback:
+    question: Question
+    chosen: list[Choice]
+    is_correct: bool
+
+
+def attempt_feedback(attempt: QuizAttempt, quiz: Quiz) -> list[QuestionFeedback]:
+    """Per question, what the learner chose and whether it was right (for after the submission only)."""
+    feedback = []
+    for question in quiz.questions.all():
+        chosen_ids = {int(value) for value in attempt.answers.get(str(question.pk), [])}
+        choices = list(question.choices.all())
+        correct_ids = {choice.pk for choice in choices if choice.is_correct}
+        feedback.append(
+            QuestionFeedback(
+                question=question,
+                chosen=[choice for choice in choices if choice.pk in chosen_ids],
+                is_correct=chosen_ids == correct_ids,
+            )
+        )
+    return feedback
+
+
+# --- Facilitator space ------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class ProgressCell:
+    enrolment: CourseEnrolment
+    done: int
+    total: int
+
+    @property
+    def progress(self) -> float:
+        return self.done / self.total if self.total else 0.0
+
+    @property
+    def percent(self) -> int:
+        return round(self.progress * 100)
+
+
+@dataclasses.dataclass(frozen=True)
+class ProgressRow:
+    member: Enrolment
+    cells: list[ProgressCell | None]
+
+
+@dataclasses.dataclass(frozen=True)
+class ProgressTable:
+    courses: list[CoursePage]
+    rows: list[ProgressRow]
+
+
+def cohort_progress_table(cohort: Cohort) -> ProgressTable:
+    """Each member's progress in every live course any member follows, in a fixed number of queries.
+
+    The caller has checked the cohort is one the user staffs (access.staffed_cohorts)."""
+    members = list(
+        cohort.enrolments.filter(role=Enrolment.Role.MEMBER, status__in=STARTED_STATUSES)
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+    user_ids = {member.person.user_id for member in members if member.person.user_id}
+    enrolments = list(
+        CourseEnrolment.objects.filter(user_id__in=user_ids, course__live=True).select_related("course")
+    )
+    courses = sorted({enrolment.course.pk: enrolment.course for enrolment in enrolments}.values(), key=_path)
+    structures = course_structures(courses)
+    required: dict[int, set[int]] = {
+        course.pk: {lesson.pk for lesson, _module in structures[course.pk].lessons if lesson.is_required}
+        for course in courses
+    }
+    all_required = set().union(*required.values()) if required else set()
+    done_by_user: dict[int, set[int]] = defaultdict(set)
+    for user_id, lesson_id in LessonCompletion.objects.filter(
+        user_id__in=user_ids, lesson_id__in=all_required
+    ).values_list("user_id", "lesson_id"):
+        done_by_user[user_id].add(lesson_id)
+    by_user_course = {(enrolment.user_id, enrolment.course_id): enrolment for enrolment in enrolments}
+    rows = []
+    for member in members:
+        cells: list[ProgressCell | None] = []
+        for course in courses:
+            account = member.person.user_id
+            enrolment = by_user_course.get((account, course.pk)) if account is not None else None
+            if enrolment is None:
+                cells.append(None)
+                continue
+            lessons = required[course.pk]
+            cells.append(
+                ProgressCell(
+                    enrolment=enrolment,
+                    done=len(lessons & done_by_user[enrolment.user_id]),
+                    total=len(lessons),
+                )
+            )
+        rows.append(ProgressRow(member=member, cells=cells))
+    return ProgressTable(courses=courses, rows=rows)
+
+
+def _path(course: CoursePage) -> str:
+    return str(course.path)
+
+
+def cohorts_to_follow(user: Any) -> QuerySet[Cohort]:
+    """The planned and running cohorts a user staffs, for the links to their progress tables."""
+    return (
+        access.staffed_cohorts(user)
+        .filter(status__in=[CohortStatus.PLANNED, CohortStatus.RUNNING])
+        .select_related("edition")
+        .order_by("-edition__year", "name")
+    )
+
+
+def members_with_accounts(cohort: Cohort) -> QuerySet[Enrolment]:
+    """Current members (enrolled or active) who can log in: the ones a cohort enrolment reaches."""
+    return cohort.enrolments.filter(
+        role=Enrolment.Role.MEMBER,
+        status__in=[EnrolmentStatus.ENROLLED, EnrolmentStatus.ACTIVE],
+        person__user__isnull=False,
+    ).select_related("person__user")
