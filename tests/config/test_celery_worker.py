@@ -2,6 +2,7 @@
 
 import os
 import time
+import uuid
 from unittest import mock
 
 from django.core import mail
@@ -31,8 +32,12 @@ def redis_worker():
         reachable, detail = False, str(error)
     require_service("redis", reachable, detail)
     previous = dict(celery_app.conf)
+    # A queue of its own, so another test run sharing this Redis never takes (or feeds) our tasks.
     celery_app.conf.update(
-        broker_url=BROKER_URL, task_always_eager=False, broker_connection_retry_on_startup=False
+        broker_url=BROKER_URL,
+        task_always_eager=False,
+        broker_connection_retry_on_startup=False,
+        task_default_queue=f"essaim-test-{uuid.uuid4().hex}",
     )
     try:
         # The worker runs in a thread of this process: Celery's Django fixup would close the test's own
@@ -44,7 +49,9 @@ def redis_worker():
             yield
     finally:
         celery_app.conf.update(
-            broker_url=previous["broker_url"], task_always_eager=previous["task_always_eager"]
+            broker_url=previous["broker_url"],
+            task_always_eager=previous["task_always_eager"],
+            task_default_queue=previous["task_default_queue"],
         )
         celery_app.close()  # drops the connection pool so the next test starts clean
 
