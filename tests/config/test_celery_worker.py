@@ -23,8 +23,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.services]
 BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/15"
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def redis_worker():
+    """One worker for the module: starting a second one in the same process is not reliable."""
     try:
         redis.Redis.from_url(BROKER_URL, socket_connect_timeout=1).ping()
         reachable, detail = True, ""
@@ -32,12 +33,15 @@ def redis_worker():
         reachable, detail = False, str(error)
     require_service("redis", reachable, detail)
     previous = dict(celery_app.conf)
-    # A queue of its own, so another test run sharing this Redis never takes (or feeds) our tasks.
+    # Keys of its own, so another test run sharing this Redis never takes (or feeds) our tasks.
     celery_app.conf.update(
         broker_url=BROKER_URL,
         task_always_eager=False,
         broker_connection_retry_on_startup=False,
-        task_default_queue=f"essaim-test-{uuid.uuid4().hex}",
+        broker_transport_options={
+            **previous["broker_transport_options"],
+            "global_keyprefix": f"essaim-test-{uuid.uuid4().hex}:",
+        },
     )
     try:
         # The worker runs in a thread of this process: Celery's Django fixup would close the test's own
@@ -51,7 +55,7 @@ def redis_worker():
         celery_app.conf.update(
             broker_url=previous["broker_url"],
             task_always_eager=previous["task_always_eager"],
-            task_default_queue=previous["task_default_queue"],
+            broker_transport_options=previous["broker_transport_options"],
         )
         celery_app.close()  # drops the connection pool so the next test starts clean
 
