@@ -7,7 +7,9 @@ class CmsConfig(AppConfig):
     verbose_name = _("Public site")
 
     def ready(self) -> None:
-        from cms.demo import seed_home_page
+        from cms import signals
+        from cms.demo import seed_site
         from programmes.demo import register_seeder
 
-        register_seeder(seed_home_page)
+        signals.connect()
+        register_seeder(seed_site)

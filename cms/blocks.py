@@ -1,9 +1,16 @@
 """The one block set every page type of the public site uses."""
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
+
+from programmes.models import Programme
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -36,6 +43,61 @@ class CallToActionBlock(blocks.StructBlock):
         label = _("Call to action")
         template = "cms/blocks/call_to_action.html"
 
+    def clean(self, value: Any) -> Any:
+        value = super().clean(value)
+        if not value.get("url") and not value.get("page"):
+            raise StructBlockValidationError(
+                block_errors={"page": ValidationError(_("Choose a page or enter a link."))}
+            )
+        return value
+
+
+class RequiredAltImageBlock(ImageBlock):
+    """An image whose alt text is always written: a content image is never decorative on this site."""
+
+    def clean(self, value: Any) -> Any:
+        value = super().clean(value)
+        if value and not (value.contextual_alt_text or "").strip():
+            raise StructBlockValidationError(
+                block_errors={
+                    "alt_text": ValidationError(_("Describe the image for people who cannot see it."))
+                }
+            )
+        return value
+
+
+def programme_choices() -> list[tuple[str, str]]:
+    """The programmes an editor can show figures of (read when the editor opens the form)."""
+    return [(programme.slug, programme.name) for programme in Programme.objects.order_by("name")]
+
+
+class KeyFiguresBlock(blocks.StructBlock):
+    """Figures of one programme edition, computed live from the statistics under the disclosure rules."""
+
+    heading = blocks.CharBlock(label=_("Heading"), max_length=120, required=False)
+    programme = blocks.ChoiceBlock(choices=programme_choices, label=_("Programme"))
+    edition_year = blocks.IntegerBlock(
+        label=_("Edition (year)"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text=_("Leave empty for the latest edition with cohorts."),
+    )
+
+    class Meta:
+        icon = "table"
+        label = _("Key figures")
+        template = "cms/blocks/key_figures.html"
+
+    def get_context(self, value: Any, parent_context: dict[str, Any] | None = None) -> dict[str, Any]:
+        from cms.selectors import programme_figures
+
+        context = super().get_context(value, parent_context=parent_context)
+        context["figures"] = programme_figures(
+            programme_slug=value["programme"], edition_year=value.get("edition_year")
+        )
+        return context
+
 
 class BaseStreamBlock(blocks.StreamBlock):
     heading = HeadingBlock()
@@ -45,6 +107,13 @@ class BaseStreamBlock(blocks.StreamBlock):
         features=["bold", "italic", "link", "ol", "ul", "document-link"],
         template="cms/blocks/paragraph.html",
     )
-    image = ImageBlock(label=_("Image"), template="cms/blocks/image.html")
+    image = RequiredAltImageBlock(label=_("Image"), template="cms/blocks/image.html")
     quote = QuoteBlock()
     call_to_action = CallToActionBlock()
+    key_figures = KeyFiguresBlock()
+    embed = EmbedBlock(
+        label=_("Embedded media"),
+        icon="media",
+        template="cms/blocks/embed.html",
+        help_text=_("A video or audio link (YouTube, Vimeo, PeerTube...)."),
+    )

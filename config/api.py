@@ -37,4 +37,5 @@ urlpatterns = [
     path("", include("programmes.api.urls")),
     path("lms/", include("lms.api.urls")),
     path("cjs/", include("cjs.api.urls")),
+    path("flashcoop/", include("flashcoop.api.urls")),
 ]

@@ -11,6 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from cms import views as cms_views
 from config import views
 from programmes import views as programme_views
 from programmes.forms import QueuedPasswordResetForm
@@ -51,6 +52,8 @@ urlpatterns = [
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
         name="robots",
     ),
+    path("search/", cms_views.search, name="search"),
+    path("flashcoop/", include("flashcoop.urls")),
     path("", include("programmes.urls")),
     path("", include("lms.urls")),
 ]

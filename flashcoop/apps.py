@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class FlashcoopConfig(AppConfig):
     name = "flashcoop"
     verbose_name = _("Flashcoop")
+
+    def ready(self) -> None:
+        # The core offers extension points so it never imports this app (DESIGN §2).
+        from flashcoop import demo
+        from programmes.demo import register_seeder
+
+        register_seeder(demo.seed_flashcoop)

@@ -50,6 +50,23 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         ],
         *[f"cjs.{action}_hostlegaldetails" for action in ["view", "add", "change"]],
         "cjs.view_surplusdistribution",
+        *[
+            f"flashcoop.{action}_{model}"
+            for model in [
+                "flashcoopplan",
+                "agendaitem",
+                "mentor",
+                "mentee",
+                "mentoringmeeting",
+                "production",
+                "entryprofile",
+                "exit",
+            ]
+            for action in ["view", "add", "change"]
+        ],
+        "flashcoop.delete_agendaitem",
+        "flashcoop.view_followup",
+        "flashcoop.change_followup",
     ],
     Role.FABRIQUE: [
         "wagtailadmin.access_admin",
@@ -64,6 +81,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "programmes.*",
         "cjs.*",
         "lms.*",
+        "flashcoop.*",
     ],
     Role.PARTNER: [],
 }

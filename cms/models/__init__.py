@@ -1,5 +1,32 @@
-"""Page types of the public site."""
+"""Models of the public site: page types, snippets and site settings. cms depends on the other apps,
+never the reverse."""
 
-from cms.models.pages import HomePage
+from cms.models.pages import (
+    CjsDirectoryPage,
+    FormField,
+    FormPage,
+    HomePage,
+    NewsIndexPage,
+    NewsPage,
+    NewsPageTag,
+    ProgrammePage,
+    StandardPage,
+)
+from cms.models.site_settings import SiteSettings
+from cms.models.snippets import MainMenu, MainMenuItem, OrganisationLogo
 
-__all__ = ["HomePage"]
+__all__ = [
+    "CjsDirectoryPage",
+    "FormField",
+    "FormPage",
+    "HomePage",
+    "MainMenu",
+    "MainMenuItem",
+    "NewsIndexPage",
+    "NewsPage",
+    "NewsPageTag",
+    "OrganisationLogo",
+    "ProgrammePage",
+    "SiteSettings",
+    "StandardPage",
+]

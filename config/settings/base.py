@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "cms",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
+    "wagtail.contrib.sitemaps",
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
@@ -161,6 +163,11 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 1}
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic tasks run by `celery -A config beat` (crontab times in CELERY_TIMEZONE).
+CELERY_BEAT_SCHEDULE = {
+    # Flashcoop follow-ups at +3 and +6 months: create, e-mail, remind, mark unreachable.
+    "flashcoop-follow-ups": {"task": "flashcoop.tasks.run_follow_ups", "schedule": 60 * 60 * 24},
+}
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Essaim"
@@ -199,6 +206,8 @@ SPECTACULAR_SETTINGS = {
         "CohortStatusEnum": "programmes.choices.CohortStatus",
         "EnrolmentStatusEnum": "programmes.choices.EnrolmentStatus",
         "AttendanceStatusEnum": "programmes.choices.AttendanceStatus",
+        "YesNoRefusedEnum": "flashcoop.choices.YesNoRefused",
+        "ExitReasonEnum": "programmes.choices.ExitReason",
         "DistributionMethodEnum": "cjs.choices.DistributionMethod",
         "ServiceTypeEnum": "cjs.choices.ServiceType",
     },
@@ -235,3 +244,7 @@ LOGGING = {
 
 # Essaim's own knobs.
 ESSAIM_DEMO_PASSWORD = "essaim-demo"
+# Person counts below this are never published: they show as « < 11 » (DESIGN §6).
+ESSAIM_DISCLOSURE_THRESHOLD = 11
+# A CJS assembly votes validly when at least this share of its current members attends.
+ESSAIM_CJS_QUORUM = 0.5

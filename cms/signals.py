@@ -1,0 +1,28 @@
+"""Cache invalidation: what the public pages show changed, so the anonymous page cache starts over."""
+
+from django.db.models.signals import post_delete, post_save
+
+from wagtail.signals import page_published, page_unpublished
+
+from cms.cache import invalidate_pages
+from cms.models import MainMenu, MainMenuItem, OrganisationLogo, SiteSettings
+from programmes.models import Cohort, Organisation, Partnership
+
+INVALIDATING_MODELS = [
+    Cohort,
+    Partnership,
+    Organisation,
+    MainMenu,
+    MainMenuItem,
+    OrganisationLogo,
+    SiteSettings,
+]
+
+
+def connect() -> None:
+    """Connect the receivers (called once from CmsConfig.ready)."""
+    page_published.connect(invalidate_pages, dispatch_uid="cms-cache-published")
+    page_unpublished.connect(invalidate_pages, dispatch_uid="cms-cache-unpublished")
+    for model in INVALIDATING_MODELS:
+        post_save.connect(invalidate_pages, sender=model, dispatch_uid=f"cms-cache-save-{model.__name__}")
+        post_delete.connect(invalidate_pages, sender=model, dispatch_uid=f"cms-cache-delete-{model.__name__}")

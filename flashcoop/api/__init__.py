@@ -1,0 +1,1 @@
+"""REST API of the Flashcoop app, scoped by the access policy."""
