@@ -42,3 +42,20 @@ class DistributionMethod(models.TextChoices):
 
 # Contracts whose price counts in the turnover (chiffre d'affaires).
 TURNOVER_STATUSES = [ContractStatus.INVOICED, ContractStatus.PAID]
+
+
+class ServiceRequestStatus(models.TextChoices):
+    NEW = "new", pgettext_lazy("service request status", "New")
+    QUOTED = "quoted", pgettext_lazy("service request status", "Quoted")
+    DECLINED = "declined", pgettext_lazy("service request status", "Declined")
+
+
+class MeetingKind(models.TextChoices):
+    ASSEMBLY = "assembly", _("General assembly")
+    COMMITTEE = "committee", _("Committee meeting")
+
+
+class VoteChoice(models.TextChoices):
+    FOR = "for", pgettext_lazy("vote", "For")
+    AGAINST = "against", pgettext_lazy("vote", "Against")
+    ABSTENTION = "abstention", pgettext_lazy("vote", "Abstention")

@@ -3,13 +3,25 @@
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from cjs.choices import TURNOVER_STATUSES, ContractStatus
-from cjs.models import Client, Contract, Expense, SurplusDistribution, WorkLog
+from cjs.choices import TURNOVER_STATUSES, ContractStatus, VoteChoice
+from cjs.models import (
+    Client,
+    Contract,
+    Decision,
+    Expense,
+    Meeting,
+    ServiceRequest,
+    SurplusDistribution,
+    WorkLog,
+)
 from programmes import access
-from programmes.models import Cohort
+from programmes.choices import CohortStatus
+from programmes.models import Cohort, Enrolment
+from programmes.selectors import CURRENT_MEMBER_STATUSES
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -142,3 +154,70 @@ def season_summary(cohort: Cohort) -> dict[str, Any]:
         "result": figures["turnover"] - total_expenses,
         "distribution": distribution,
     }
+
+
+def public_cohorts() -> QuerySet[Cohort]:
+    """CJS a visitor may order from or apply to: every CJS-programme cohort that is not cancelled."""
+    return (
+        Cohort.objects.filter(edition__programme__slug="cjs")
+        .exclude(status=CohortStatus.CANCELLED)
+        .select_related("edition__programme", "commune", "department")
+    )
+
+
+def managed_cjs(user: Any) -> QuerySet[Cohort]:
+    """CJS whose business screens this user may open: their staffed cohorts of the CJS programme."""
+    return access.staffed_cohorts(user).filter(edition__programme__slug="cjs")
+
+
+def visible_service_requests(user: Any) -> QuerySet[ServiceRequest]:
+    """Requests sent to the CJS the user works on (they carry the requester's name and contact)."""
+    return ServiceRequest.objects.filter(cohort__in=access.staffed_cohorts(user))
+
+
+def cohort_requests(cohort: Cohort) -> QuerySet[ServiceRequest]:
+    """A CJS's requests, latest first."""
+    return (
+        ServiceRequest.objects.filter(cohort=cohort).select_related("contract").order_by("-created_at", "-pk")
+    )
+
+
+def cohort_contracts(cohort: Cohort) -> QuerySet[Contract]:
+    """A CJS's contracts with their client and hours worked, for the facilitator's list."""
+    return (
+        Contract.objects.filter(cohort=cohort)
+        .select_related("client")
+        .annotate(worked=worked_hours())
+        .order_by("-start_date", "-pk")
+    )
+
+
+def current_members(cohort: Cohort) -> QuerySet[Enrolment]:
+    """Members who can log hours, attend and vote: enrolled or active."""
+    return (
+        cohort.enrolments.filter(role=Enrolment.Role.MEMBER, status__in=CURRENT_MEMBER_STATUSES)
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+
+
+def has_quorum(meeting: Meeting) -> bool:
+    """At least ESSAIM_CJS_QUORUM of the CJS's current members attend (a CJS without members has none)."""
+    members = current_members(meeting.cohort).count()
+    if not members:
+        return False
+    present = meeting.attendees.filter(status__in=CURRENT_MEMBER_STATUSES).count()
+    return Decimal(present) / Decimal(members) >= Decimal(str(settings.ESSAIM_CJS_QUORUM))
+
+
+def decision_result(decision: Decision) -> dict[str, Any]:
+    """Votes for, against and abstentions; adopted when more members vote for than against."""
+    counts = dict(
+        decision.votes.order_by()
+        .values_list("choice")
+        .annotate(count=Count("pk"))
+        .values_list("choice", "count")
+    )
+    result: dict[str, Any] = {choice: counts.get(choice, 0) for choice in VoteChoice.values}
+    result["is_adopted"] = result[VoteChoice.FOR] > result[VoteChoice.AGAINST]
+    return result

@@ -54,6 +54,7 @@ urlpatterns = [
     ),
     path("search/", cms_views.search, name="search"),
     path("flashcoop/", include("flashcoop.urls")),
+    path("cjs/", include("cjs.urls")),
     path("", include("programmes.urls")),
     path("", include("lms.urls")),
 ]

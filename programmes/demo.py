@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group
 
 from programmes.models import User
-from programmes.roles import Role
+from programmes.roles import Role, sync_role_permissions
 
 DEMO_PASSWORD = "essaim-demo"
 
@@ -47,6 +47,7 @@ def registered_seeders() -> list[Callable[[], None]]:
 
 def seed_accounts() -> list[DemoAccount]:
     """Create (or reset) one account per role with the demo password."""
+    sync_role_permissions()
     for account in DEMO_ACCOUNTS:
         user, _created = User.objects.get_or_create(username=account.username)
         user.first_name, user.last_name = account.first_name, account.last_name

@@ -23,6 +23,7 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import Tag, TaggedItemBase
 
+from cjs.forms import JoinForm, ServiceRequestForm
 from cms.blocks import BaseStreamBlock
 from cms.cache import CachedPageMixin
 from cms.models.snippets import OrganisationLogo
@@ -203,6 +204,9 @@ class CjsDirectoryPage(CachedPageMixin, PublicPageMixin, RoutablePageMixin, Page
                 "host_logo": logos.get(cohort.host_id) if cohort.host_id else None,
                 "partners": partners,
                 "canonical_url": request.build_absolute_uri(self.cohort_url(cohort)),
+                # The CJS app's public forms; they post to its own views (validation, honeypot, rate limit).
+                "order_form": ServiceRequestForm(auto_id="order-%s"),
+                "join_form": JoinForm(cohort=cohort, auto_id="join-%s"),
             },
         )
 

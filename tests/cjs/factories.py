@@ -4,7 +4,7 @@ from decimal import Decimal
 import factory
 
 from cjs.choices import ClientKind, ContractStatus, ServiceType
-from cjs.models import Client, Contract, Expense, HostLegalDetails, WorkLog
+from cjs.models import Client, Contract, Expense, HostLegalDetails, ServiceRequest, WorkLog
 from tests.programmes.factories import CohortFactory, EnrolmentFactory, OrganisationFactory
 
 
@@ -66,3 +66,20 @@ class HostLegalDetailsFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = HostLegalDetails
+
+
+class ServiceRequestFactory(factory.django.DjangoModelFactory):
+    cohort = factory.SubFactory(CohortFactory)
+    client_kind = ClientKind.INDIVIDUAL
+    name = factory.Sequence(lambda n: f"Demandeur {n}")
+    email = factory.Sequence(lambda n: f"demandeur{n}@example.org")
+    commune = "Nantes"
+    address = "4 rue du Bois, 44300 Nantes"
+    service = ServiceType.GARDENING
+    description = "Tonte d'une pelouse de 200 m²"
+    wished_start_date = factory.LazyAttribute(
+        lambda request: datetime.date(request.cohort.edition.year, 7, 15)
+    )
+
+    class Meta:
+        model = ServiceRequest

@@ -116,6 +116,18 @@ def test_a_cjs_page_shows_territory_dates_host_and_partners_with_logos_but_no_me
     assertNotContains(response, "Zoé")
 
 
+def test_a_cjs_page_carries_the_order_and_join_forms_of_that_cjs(client):
+    cohort = cjs(name="CJS Nantes Bellevue")
+    directory = CjsDirectoryPage.objects.get()
+
+    response = client.get(directory.cohort_url(cohort))
+
+    assertContains(response, f'action="/cjs/{cohort.pk}/order/"')
+    assertContains(response, f'action="/cjs/{cohort.pk}/join/"')
+    assertContains(response, 'id="order-email"')
+    assertContains(response, 'id="join-email"')
+
+
 def test_a_cjs_page_redirects_a_wrong_slug_and_hides_what_is_not_public(client):
     cohort = cjs(name="CJS Nantes Bellevue")
     cancelled = cjs(name="CJS Annulée", status="cancelled")

@@ -113,6 +113,13 @@ def phone_page(request: pytest.FixtureRequest, browser: Browser, live_server) ->
     yield from _open_page(request, context)
 
 
+@pytest.fixture(autouse=True)
+def _restore_migrated_data(django_db_serialized_rollback) -> None:
+    """Journeys run against a live server, so each test flushes the database: serialized rollback
+    restores what migrations created (Wagtail's page tree and site, the role groups, content types)
+    for every journey, whatever fixtures the previous one used."""
+
+
 @pytest.fixture
 def demo_data(transactional_db, django_db_serialized_rollback) -> None:
     """The demo network (`seed_demo`). Serialized rollback restores what migrations created (Wagtail's
