@@ -24,6 +24,7 @@ from cms.models import (
     NewsIndexPage,
     NewsPage,
     OrganisationLogo,
+    PartnersPage,
     ProgrammePage,
     SiteSettings,
     StandardPage,
@@ -312,8 +313,16 @@ def seed_site() -> None:
         intro="Comment nous protégeons vos données.",
         body=PRIVACY_BODY,
     )
+    partners = _child(
+        home,
+        PartnersPage,
+        "partenaires",
+        title="Nos partenaires",
+        intro="Plus de 600 partenaires locaux soutiennent les CJS : collectivités, bailleurs sociaux, "
+        "associations, entreprises et fondations. Merci à elles et à eux !",
+    )
     contact = _contact_page(home)
-    _main_menu([cjs_page, flashcoop_page, directory, news_index, contact])
+    _main_menu([cjs_page, flashcoop_page, directory, news_index, partners, contact])
     _site_settings(legal, privacy)
     _logos()
 

@@ -9,6 +9,7 @@ from cms.models.pages import (
     NewsIndexPage,
     NewsPage,
     NewsPageTag,
+    PartnersPage,
     ProgrammePage,
     StandardPage,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "NewsPage",
     "NewsPageTag",
     "OrganisationLogo",
+    "PartnersPage",
     "ProgrammePage",
     "SiteSettings",
     "StandardPage",

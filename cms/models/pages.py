@@ -81,6 +81,7 @@ class HomePage(CachedPageMixin, PublicPageMixin, Page):
         "cms.NewsIndexPage",
         "cms.StandardPage",
         "cms.FormPage",
+        "cms.PartnersPage",
         "lms.CourseIndexPage",
     ]
     max_count = 1
@@ -329,6 +330,32 @@ class StandardPage(CachedPageMixin, PublicPageMixin, Page):
     class Meta:
         verbose_name = _("standard page")
         verbose_name_plural = _("standard pages")
+
+
+class PartnersPage(CachedPageMixin, PublicPageMixin, Page):
+    """Page partenaires: the organisations that support the cooperatives, with their logos."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+    body = StreamField(BaseStreamBlock(), verbose_name=_("body"), blank=True, use_json_field=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("partners page")
+        verbose_name_plural = _("partners pages")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        # Logos are snippets editors manage; each names an organisation, never a person.
+        context["logos"] = OrganisationLogo.objects.select_related("organisation", "image").order_by(
+            "organisation__name"
+        )
+        return context
 
 
 class FormField(AbstractFormField):

@@ -36,6 +36,7 @@ def a_cjs(site_tree):
         ("/actualites/prix-innovation-sociale-assemblee-nationale/", "14 décembre 2018"),
         ("/mentions-legales/", "Éditeur du site"),
         ("/donnees-personnelles/", "Vos droits"),
+        ("/partenaires/", "Plus de 600 partenaires locaux"),
         ("/contact/", "Votre adresse e-mail"),
         ("/search/?q=Flashcoop", "Flashcoop"),
     ],

@@ -8,9 +8,18 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from cms.models import CjsDirectoryPage, FormPage, NewsIndexPage, NewsPage, ProgrammePage, StandardPage
+from cms.models import (
+    CjsDirectoryPage,
+    FormPage,
+    NewsIndexPage,
+    NewsPage,
+    PartnersPage,
+    ProgrammePage,
+    StandardPage,
+)
 from cms.selectors import CJS_SLUG, current_edition
-from programmes.models import Cohort
+from programmes.choices import EnrolmentStatus
+from programmes.models import Cohort, Enrolment
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 BLOCKING_IMPACTS = {"serious", "critical"}
@@ -23,6 +32,7 @@ AXE_RUN = """async () => {
 }"""
 
 FIND_A_CJS = re.compile(r"Trouver une CJS", re.I)
+SEND_APPLICATION = re.compile("Envoyer ma candidature|Send my application", re.I)
 REGION = re.compile(r"^\s*(R[ée]gion)\s*$", re.I)
 DEPARTMENT = re.compile(r"^\s*(D[ée]partement|Department)\s*$", re.I)
 SEARCH = re.compile(r"^\s*(Rechercher|Search)\s*$", re.I)
@@ -50,6 +60,7 @@ def public_pages() -> dict[str, str]:
         "news index": NewsIndexPage.objects.get().url,
         "news": NewsPage.objects.live().first().url,
         "standard": StandardPage.objects.live().first().url,
+        "partners": PartnersPage.objects.get().url,
         "form": FormPage.objects.get().url,
         "search": "/search/?q=CJS",
     }
@@ -100,6 +111,25 @@ def test_a_visitor_finds_the_cjs_of_a_department_on_a_phone(phone_page: Page, li
     expect(page.get_by_role("heading", level=1)).to_contain_text("CJS Nantes Bellevue")
     expect(page.get_by_text("Loire-Atlantique (44)")).to_be_visible()
     assert not blocking_violations(page)
+
+    # Then a 16-year-old applies to join, with a parent's contact and consent to data processing
+    join = page.locator(".cjs-public-form", has=page.locator("#join-first_name"))
+    join.locator("#join-first_name").fill("Inès")
+    join.locator("#join-last_name").fill("Garnier")
+    join.locator("#join-birth_date").fill("2010-05-04")
+    join.locator("#join-email").fill("ines.garnier@example.org")
+    join.locator("#join-guardian_name").fill("Sophie Garnier")
+    join.locator("#join-guardian_phone").fill("06 11 22 33 44")
+    join.locator("#join-consent").check()
+    with page.expect_navigation():
+        join.get_by_role("button", name=SEND_APPLICATION).tap()
+
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    applied = Enrolment.objects.get(
+        person__first_name="Inès", person__last_name="Garnier", cohort__name="CJS Nantes Bellevue"
+    )
+    assert applied.status == EnrolmentStatus.APPLIED
+    assert applied.person.guardians.get().phone == "06 11 22 33 44"
 
 
 @pytest.mark.usefixtures("demo_data")
