@@ -16,7 +16,11 @@ from tests.conftest import require_service
 from tests.programmes.factories import CohortFactory
 
 # Serialized rollback restores the reference data (regions, departments) the flush after each test removes.
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.services]
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.services,
+    pytest.mark.usefixtures("english"),
+]
 
 DAY = datetime.date(2018, 7, 20)
 

@@ -38,6 +38,7 @@ def redis_worker():
         task_always_eager=False,
         broker_connection_retry_on_startup=False,
     )
+    celery_app.control.purge()  # a message left by an interrupted run must not count as ours
     try:
         # The worker runs in a thread of this process: Celery's Django fixup would close the test's own
         # database connection (which holds the test transaction): skip the fixup's connection closing.
