@@ -5,9 +5,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
+from django.forms.models import modelform_factory
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from wagtail.admin.forms.models import WagtailAdminModelForm
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
@@ -71,6 +73,28 @@ class ScopedUsageView(ScopedObjectMixin, usage.UsageView):
     pass
 
 
+class ScopedChoicesForm(WagtailAdminModelForm):
+    """Related choices go through the access policy too: a dropdown must not list people or cohorts
+    the user may not see."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = self.for_user
+        if access.sees_everything(user):
+            return
+        cohorts = access.staffed_cohorts(user)
+        choices = {
+            "cohort": lambda: cohorts,
+            "person": lambda: access.visible_people(user),
+            "enrolment": lambda: access.visible_enrolments(user).filter(cohort__in=cohorts),
+            "session": lambda: Session.objects.filter(cohort__in=cohorts),
+        }
+        for name, queryset in choices.items():
+            field = self.fields.get(name)
+            if field is not None and hasattr(field, "queryset"):
+                field.queryset = queryset()
+
+
 class ScopedModelViewSet(ModelViewSet):
     """A ModelViewSet whose every view goes through `scope(user)` (a function of programmes.access)."""
 
@@ -83,6 +107,15 @@ class ScopedModelViewSet(ModelViewSet):
 
     def scope(self, user: Any) -> QuerySet[Any]:
         raise NotImplementedError
+
+    def get_form_class(self, for_update: bool = False) -> Any:
+        return modelform_factory(
+            self.model,
+            form=ScopedChoicesForm,
+            fields=self.get_form_fields(),
+            exclude=self.get_exclude_form_fields(),
+            formfield_callback=self.formfield_for_dbfield,
+        )
 
     def get_index_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_index_view_kwargs(scope=self.scope, **kwargs)

@@ -150,3 +150,20 @@ def test_guardians_and_consents_follow_the_people_they_belong_to(client, roles):
     assertNotContains(guardians, "Outside Guardian")
     assertNotContains(consents, "Outside Guardian")
     assert client.get(f"/admin/guardian/edit/{hidden.pk}/").status_code == 404
+
+
+def test_form_choices_list_only_people_and_cohorts_of_the_scope(client, roles):
+    inside = EnrolmentFactory(cohort=CohortFactory(name="CJS Nantes", department=department("44")))
+    outside = EnrolmentFactory(cohort=CohortFactory(name="CJS Bordeaux", department=department("33")))
+    coordinator = CoordinatorScopeFactory(
+        programme=inside.cohort.edition.programme, regions=[region("52")]
+    ).user
+    client.force_login(coordinator)
+
+    response = client.get("/admin/enrolment/new/")
+
+    assert response.status_code == 200
+    assertContains(response, inside.person.last_name)
+    assertNotContains(response, outside.person.last_name)
+    assertContains(response, "CJS Nantes")
+    assertNotContains(response, "CJS Bordeaux")
