@@ -42,7 +42,7 @@ from cjs.models import (
 )
 from programmes import audit, tasks
 from programmes import services as programme_services
-from programmes.access import can_manage_cohort
+from programmes.access import require_can_manage
 from programmes.choices import ConsentKind, EnrolmentStatus
 from programmes.models import (
     Cohort,
@@ -65,8 +65,7 @@ WorkLogEntry = tuple[Enrolment, datetime.date, Decimal]
 
 def _check_can_manage(by: Any, cohort: Cohort) -> None:
     """`by=None` is the system (imports from the command line, seeders); anyone else must run the CJS."""
-    if by is not None and not can_manage_cohort(by, cohort):
-        raise ValidationError(_("You do not run this CJS."))
+    require_can_manage(by, cohort, message=_("You do not run this CJS."))
 
 
 def _actor(by: Any) -> Any:

@@ -75,8 +75,7 @@ class FollowUpLinkError(Exception):
 
 
 def _check_can_manage(by: Any, cohort: Cohort) -> None:
-    if by is not None and not access.can_manage_cohort(by, cohort):
-        raise ValidationError(_("You do not run this Flashcoop."))
+    access.require_can_manage(by, cohort, message=_("You do not run this Flashcoop."))
 
 
 def _actor(by: Any) -> Any:

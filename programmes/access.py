@@ -12,6 +12,7 @@ these functions (DESIGN §4):
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from programmes.models import (
@@ -123,6 +124,12 @@ def can_view_person(user: Any, person: Person) -> bool:
 def can_manage_cohort(user: Any, cohort: Cohort) -> bool:
     """Take attendance, change members' statuses, edit partners."""
     return staffed_cohorts(user).filter(pk=cohort.pk).exists()
+
+
+def require_can_manage(by: Any, cohort: Cohort, *, message: str) -> None:
+    """Refuse a write on a cohort `by` does not run; `by=None` is the system (imports, seeders, tasks)."""
+    if by is not None and not can_manage_cohort(by, cohort):
+        raise ValidationError(message)
 
 
 def can_see_programme_statistics(user: Any) -> bool:

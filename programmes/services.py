@@ -11,15 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programmes import audit
-from programmes.access import can_manage_cohort
+from programmes.access import require_can_manage
 from programmes.choices import AttendanceStatus, EnrolmentStatus, ExitReason
 from programmes.models import Attendance, Cohort, Enrolment, EnrolmentStatusChange, Person, Session
 from programmes.models.enrolments import EXIT_STATUSES
 
 
 def _check_can_manage(by: Any, cohort: Cohort) -> None:
-    if by is not None and not can_manage_cohort(by, cohort):
-        raise ValidationError(_("You do not run this cohort."))
+    require_can_manage(by, cohort, message=_("You do not run this cohort."))
 
 
 @transaction.atomic
