@@ -56,9 +56,9 @@ lock: ## Re-resolve requirements.lock from pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip uv
 	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
 
-bench: $(STAMP) ## Benchmarks (see bench/README.md)
-	@test -f bench/run.py || { echo "No benchmark yet: see the benchmark issue."; exit 1; }
-	$(PY) bench/run.py
+bench: $(STAMP) ## Latency, throughput and query counts at small and national scale (see bench/README.md)
+	@command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null || { echo "Install wrk (apt-get install wrk)."; exit 1; }
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean: ## Remove the virtualenv, the SQLite database and collected static files
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts

@@ -59,6 +59,10 @@ urlpatterns = [
     path("", include("lms.urls")),
 ]
 
+if settings.ESSAIM_BENCH:
+    # The benchmark's floor: the cheapest response the stack can give, to express latencies as ratios.
+    urlpatterns.append(path("bench/floor/", views.bench_floor, name="bench_floor"))
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 

@@ -56,3 +56,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @login_required
 def start(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(start_url_for(request.user))  # type: ignore[arg-type]
+
+
+def bench_floor(request: HttpRequest) -> HttpResponse:
+    """A constant answer through the whole middleware stack; only routed when ESSAIM_BENCH is on."""
+    return HttpResponse(b"ok", content_type="text/plain")

@@ -9,7 +9,10 @@ class LmsConfig(AppConfig):
     verbose_name = _("Training")
 
     def ready(self) -> None:
+        from lms import scale
         from lms.demo import seed_courses
         from programmes.demo import register_seeder
+        from programmes.scale import register_scale_generator
 
         register_seeder(seed_courses)
+        register_scale_generator(scale.generate, order=30)

@@ -715,3 +715,8 @@ def seed_courses() -> None:
     courses = {spec.slug: _course(catalogue, spec, provider) for spec in COURSES}
     _enrol_with_progress("jeune", courses[DISCOVER.slug], by="animateur", lessons_done=3)
     _enrol_with_progress("animateur", courses[FACILITATE.slug], by="fabrique", lessons_done=2)
+
+
+def seed_courses_catalogue_and_provider() -> tuple[CourseIndexPage, TrainingProvider]:
+    """The demo catalogue and provider, for the benchmark's scale data to hang its courses on."""
+    return _catalogue(), _provider()

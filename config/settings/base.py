@@ -244,6 +244,8 @@ LOGGING = {
 
 # Essaim's own knobs.
 ESSAIM_DEMO_PASSWORD = "essaim-demo"
+# Benchmarks only (`make bench`): routes the floor view and lets generate_scale_data run with debug off.
+ESSAIM_BENCH = env.bool("ESSAIM_BENCH", default=False)
 # Person counts below this are never published: they show as « < 11 » (DESIGN §6).
 ESSAIM_DISCLOSURE_THRESHOLD = 11
 # A CJS assembly votes validly when at least this share of its current members attends.

@@ -715,6 +715,9 @@ class ParticipantImporter(Importer[ParticipantPlan]):
             if plan.person is not None
             else self._created_people.get(plan.person_key)
         )
+        # A person new to the database has no guardian, consent or enrolment yet: nothing to look up,
+        # and nothing to check for uniqueness (the fast path that keeps large files quick).
+        is_new = person is None
         if person is None:
             # Only a new person takes the names as typed: a known one keeps the spelling it has.
             person = Person(first_name=plan.first_name, last_name=plan.last_name, birth_date=plan.birth_date)
@@ -723,20 +726,20 @@ class ParticipantImporter(Importer[ParticipantPlan]):
         else:
             changed = assign(person, person_values)
         if changed:
-            person.full_clean(exclude=["user"])
+            person.full_clean(exclude=["user"], validate_unique=not is_new)
             person.save()
             self._created_people.setdefault(plan.person_key, person)
-        changed |= self.save_guardian(person, plan)
-        changed |= self.save_consent(person, plan)
-        enrolment_created, enrolment_changed = self.save_enrolment(person, plan)
+        changed |= self.save_guardian(person, plan, is_new=is_new)
+        changed |= self.save_consent(person, plan, is_new=is_new)
+        enrolment_created, enrolment_changed = self.save_enrolment(person, plan, is_new=is_new)
         if enrolment_created:
             return CREATED, description
         return (UPDATED if changed or enrolment_changed else UNCHANGED), description
 
-    def save_guardian(self, person: Person, plan: ParticipantPlan) -> bool:
+    def save_guardian(self, person: Person, plan: ParticipantPlan, *, is_new: bool = False) -> bool:
         if not (plan.guardian_name or plan.guardian_email or plan.guardian_phone):
             return False
-        guardians = list(person.guardians.all())
+        guardians = [] if is_new else list(person.guardians.all())
         if plan.guardian_name:
             guardian = next(
                 (g for g in guardians if normalise(g.name) == normalise(plan.guardian_name)), None
@@ -748,29 +751,36 @@ class ParticipantImporter(Importer[ParticipantPlan]):
         values = {"name": plan.guardian_name, "email": plan.guardian_email, "phone": plan.guardian_phone}
         if not assign(guardian, values):
             return False
-        guardian.full_clean()
+        # The person was just written in this transaction: no need to check that it exists.
+        guardian.full_clean(exclude=["person"] if is_new else None, validate_unique=not is_new)
         guardian.save()
         return True
 
-    def save_consent(self, person: Person, plan: ParticipantPlan) -> bool:
+    def save_consent(self, person: Person, plan: ParticipantPlan, *, is_new: bool = False) -> bool:
         if plan.consent_date is None:
             return False
-        consent = person.consents.filter(
-            kind=ConsentKind.GUARDIAN_AUTHORISATION, withdrawn_date__isnull=True
-        ).first()
+        consent = (
+            None
+            if is_new
+            else person.consents.filter(
+                kind=ConsentKind.GUARDIAN_AUTHORISATION, withdrawn_date__isnull=True
+            ).first()
+        )
         if consent is None:
             consent = Consent(person=person, kind=ConsentKind.GUARDIAN_AUTHORISATION)
         values = {"given_date": plan.consent_date, "given_by": plan.guardian_name}
         if not assign(consent, values):
             return False
-        consent.full_clean()
+        consent.full_clean(exclude=["person"] if is_new else None, validate_unique=not is_new)
         consent.save()
         return True
 
-    def save_enrolment(self, person: Person, plan: ParticipantPlan) -> tuple[bool, bool]:
+    def save_enrolment(
+        self, person: Person, plan: ParticipantPlan, *, is_new: bool = False
+    ) -> tuple[bool, bool]:
         """Create or update the enrolment, setting the status as given; (created, changed)."""
         on = plan.status_date or timezone.localdate()
-        enrolment = Enrolment.objects.filter(person=person, cohort=plan.cohort).first()
+        enrolment = None if is_new else Enrolment.objects.filter(person=person, cohort=plan.cohort).first()
         previous = enrolment.status if enrolment is not None else ""
         created = enrolment is None
         if enrolment is None:
@@ -784,7 +794,14 @@ class ParticipantImporter(Importer[ParticipantPlan]):
         changed = assign(enrolment, values)
         if not changed:
             return False, False
-        enrolment.full_clean()
+        if is_new:
+            # A new person cannot be enrolled twice, and the cohort and person were just read or
+            # written: the checks left are the model's rules (clean) and the database constraints.
+            enrolment.full_clean(
+                exclude=["person", "cohort"], validate_unique=False, validate_constraints=False
+            )
+        else:
+            enrolment.full_clean()
         enrolment.save()
         if plan.status != previous:
             EnrolmentStatusChange.objects.create(
