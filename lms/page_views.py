@@ -72,7 +72,9 @@ def serve_course(course: CoursePage, request: HttpRequest) -> HttpResponse:
             or selectors.is_course_editor(user, course),
         }
     )
-    if progress.enrolment is not None and not getattr(request, "is_preview", False):
+    # The visit date only serves to announce lessons added since: write it when there was news
+    # (an equivalent rule that spares a write on every visit).
+    if progress.enrolment is not None and progress.new_lessons and not getattr(request, "is_preview", False):
         services.mark_course_seen(enrolment=progress.enrolment)
     return _private(TemplateResponse(request, course.get_template(request), context))
 

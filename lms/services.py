@@ -80,11 +80,10 @@ def mark_lesson_done(*, enrolment: CourseEnrolment, lesson: LessonPage) -> Lesso
     return complete_lesson(enrolment=enrolment, lesson=lesson)
 
 
-@transaction.atomic
 def mark_course_seen(*, enrolment: CourseEnrolment) -> None:
     """The learner opened the course page: what was new is no longer announced."""
     enrolment.seen_at = timezone.now()
-    enrolment.save(update_fields=["seen_at"])
+    CourseEnrolment.objects.filter(pk=enrolment.pk).update(seen_at=enrolment.seen_at)
 
 
 def complete_course_if_done(enrolment: CourseEnrolment) -> bool:
