@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cjs.choices import ClientKind, DistributionMethod, MeetingKind, ServiceType, VoteChoice
 from cjs.models import Committee
@@ -262,7 +263,7 @@ class MeetingForm(forms.Form):
     body = forms.ChoiceField(label=_("Meeting"))
     meeting_date = forms.DateField(label=_("Date"), widget=date_input())
     agenda = forms.CharField(
-        label=_("Agenda"),
+        label=pgettext_lazy("meeting", "Agenda"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One item per line."),
@@ -324,6 +325,7 @@ class DecisionForm(forms.Form):
                 label=f"{enrolment.person.first_name} {enrolment.person.last_name}",
                 choices=choices,
                 initial=NO_VOTE,
+                required=False,
                 widget=forms.RadioSelect,
             )
 
@@ -334,7 +336,7 @@ class DecisionForm(forms.Form):
         return {
             enrolment.pk: self.cleaned_data[f"vote-{enrolment.pk}"]
             for enrolment in self.voters
-            if self.cleaned_data.get(f"vote-{enrolment.pk}", NO_VOTE) != NO_VOTE
+            if self.cleaned_data.get(f"vote-{enrolment.pk}") not in ("", None, NO_VOTE)
         }
 
 

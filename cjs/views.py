@@ -432,11 +432,13 @@ def _meeting_form(
     data = request.POST if request.method == "POST" else None
     body = (data or {}).get("body") or initial.get("body", ASSEMBLY)
     chosen = {f"{COMMITTEE_PREFIX}{committee.pk}": committee for committee in committees}.get(body)
+    # The form offers the committee's members; a posted choice is checked by the service, whose message
+    # says who is not in the committee.
     return MeetingForm(
         data,
         initial=initial,
         committees=committees,
-        members=_meeting_members(cohort, chosen, meeting),
+        members=_meeting_members(cohort, chosen if data is None else None, meeting),
     )
 
 
