@@ -16,6 +16,7 @@ urlpatterns = [
     path(
         "cohorts/<int:pk>/requests/<int:request_id>/decline/", views.request_decline, name="request_decline"
     ),
+    path("cohorts/<int:pk>/requests/<int:request_id>/reopen/", views.request_reopen, name="request_reopen"),
     path("cohorts/<int:pk>/contracts/", views.contracts_list, name="contracts"),
     path("cohorts/<int:pk>/contracts/<int:contract_id>/done/", views.contract_done, name="contract_done"),
     path(

@@ -146,6 +146,21 @@ def request_decline(request: HttpRequest, pk: int, request_id: int) -> HttpRespo
     return redirect("cjs:requests", pk=cohort.pk)
 
 
+@never_cache
+@require_POST
+@role_required(*STAFF_ROLES)
+def request_reopen(request: HttpRequest, pk: int, request_id: int) -> HttpResponse:
+    cohort = _cohort_or_404(request.user, pk)
+    service_request = get_object_or_404(ServiceRequest, pk=request_id, cohort=cohort)
+    try:
+        services.reopen_service_request(service_request=service_request, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Request reopened: it is back among those to answer."))
+    return redirect(reverse("cjs:requests", args=[cohort.pk]) + f"#request-{service_request.pk}")
+
+
 # --- Contracts ---------------------------------------------------------------------------------------
 
 

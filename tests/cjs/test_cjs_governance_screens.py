@@ -11,7 +11,13 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from cjs import services
 from cjs.models import Committee, Decision, Meeting, Vote
-from tests.cjs.factories import CommitteeFactory, DecisionFactory, MeetingFactory, VoteFactory
+from tests.cjs.factories import (
+    CommitteeFactory,
+    DecisionFactory,
+    MeetingFactory,
+    ServiceRequestFactory,
+    VoteFactory,
+)
 from tests.programmes.factories import (
     CohortFactory,
     CoordinatorScopeFactory,
@@ -321,6 +327,26 @@ def test_a_committee_meeting_with_an_outsider_is_refused_with_a_message(staff_cl
         response, "Only members of the committee “Finances” attend its meetings: Noah Robert is not one."
     )
     assert not Meeting.objects.exists()
+
+
+# --- Service requests -----------------------------------------------------------------------------------
+
+
+def test_a_declined_request_is_reopened_from_the_requests_screen(staff_client, cohort):
+    service_request = ServiceRequestFactory(cohort=cohort, status="declined")
+    page = staff_client.get(url("requests", cohort))
+    assertContains(page, url("request_reopen", cohort, service_request.pk))
+
+    response = staff_client.post(url("request_reopen", cohort, service_request.pk), follow=True)
+    again = staff_client.post(url("request_reopen", cohort, service_request.pk), follow=True)
+
+    service_request.refresh_from_db()
+    assert service_request.status == "new"
+    assertContains(response, "Request reopened: it is back among those to answer.")
+    assertContains(again, "Only a declined request can be reopened.")
+    other = ServiceRequestFactory(status="declined")
+    assert staff_client.post(url("request_reopen", other.cohort, other.pk)).status_code == 404
+    assert staff_client.post(url("request_reopen", cohort, other.pk)).status_code == 404
 
 
 # --- Access -------------------------------------------------------------------------------------------
