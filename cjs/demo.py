@@ -1,7 +1,8 @@
 """Demo data of the CJS app for `seed_demo` (registered from CjsConfig.ready, run after the core's
 network): the 2018 season's contracts, invoices, hours, expenses and surplus distributions (260 000 €
 over the 54 CJS, as the 2018 activity report says), and a few contracts at every step for this year's
-CJS of the demo facilitator. Running it again adds nothing."""
+CJS of the demo facilitator, with a general assembly that voted and a committee. Running it again adds
+nothing."""
 
 import datetime
 import math
@@ -11,7 +12,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from cjs import services
+from cjs import selectors, services
 from cjs.choices import ClientKind, ContractStatus, DistributionMethod, ServiceType
 from cjs.models import (
     Client,
@@ -56,6 +57,7 @@ def seed_cjs() -> None:
     """The CJS demo data (idempotent: a CJS that has clients is left as it is)."""
     seed_season_2018()
     seed_live_cjs()
+    seed_live_governance()
 
 
 # The 2018 season
@@ -350,5 +352,61 @@ def _seed_live(cohort: Cohort, today: datetime.date) -> None:
         expense_date=start + datetime.timedelta(days=2),
         label="Gants, sacs et petit outillage",
         amount=Decimal("86.40"),
+        by=None,
+    )
+
+
+# The governance of this year's CJS of the demo facilitator
+
+ASSEMBLY_AGENDA = "1. Tarif horaire des petits travaux\n2. Nom et logo de la coopérative\n3. Comités"
+ASSEMBLY_MINUTES = (
+    "Tour de table des premiers contrats. Le tarif horaire est mis au vote. Le nom et le logo seront "
+    "proposés à la prochaine assemblée par le comité communication."
+)
+
+
+def seed_live_governance() -> None:
+    """A general assembly that voted on the hourly rate, and a commercial committee, for each of the demo
+    facilitator's CJS that has started (a CJS that has a meeting or a committee is left as it is)."""
+    today = timezone.localdate()
+    cohorts = (
+        Cohort.objects.filter(
+            edition__programme__slug="cjs",
+            edition__year=today.year,
+            facilitators__username=DEMO_FACILITATOR,
+            start_date__lte=today,
+            cjs_meetings__isnull=True,
+            cjs_committees__isnull=True,
+        )
+        .distinct()
+        .order_by("name")
+    )
+    for cohort in cohorts:
+        _seed_governance(cohort, today)
+
+
+def _seed_governance(cohort: Cohort, today: datetime.date) -> None:
+    members = list(selectors.current_members(cohort))
+    if len(members) < 3:
+        return
+    services.create_committee(cohort=cohort, name="Commercial", members=members[:3], by=None)
+    present = members[: max(selectors.quorum_required(len(members)), len(members) - 2)]
+    assert cohort.start_date is not None
+    meeting = services.record_meeting(
+        cohort=cohort,
+        meeting_date=max(cohort.start_date, today - datetime.timedelta(days=3)),
+        attendees=present,
+        agenda=ASSEMBLY_AGENDA,
+        minutes=ASSEMBLY_MINUTES,
+        by=None,
+    )
+    choices = ["for"] * len(present)
+    if len(present) >= 4:
+        choices[-2:] = ["against", "abstention"]
+    services.record_decision(
+        meeting=meeting,
+        title="Tarif horaire de 15 € pour les petits travaux",
+        text="Les prestations au forfait restent calculées sur ce tarif.",
+        votes={enrolment.pk: choice for enrolment, choice in zip(present, choices, strict=True)},
         by=None,
     )

@@ -5,10 +5,13 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from cjs.choices import ClientKind, DistributionMethod, ServiceType
+from cjs.choices import ClientKind, DistributionMethod, MeetingKind, ServiceType, VoteChoice
+from cjs.models import Committee
 from programmes.models import Cohort, Enrolment
 from programmes.models.people import ADULT_AGE, age_on
 
@@ -236,3 +239,121 @@ class DistributionForm(forms.Form):
         initial=Decimal(0),
         help_text=_("What the CJS keeps, for example for next season; the rest is shared."),
     )
+
+
+# --- Governance ----------------------------------------------------------------------------------------
+
+ASSEMBLY = "assembly"
+COMMITTEE_PREFIX = "committee-"
+NO_VOTE = "none"
+
+
+class MemberChoiceField(forms.ModelMultipleChoiceField):
+    """Members as checkboxes labelled with their name (the queryset selects their person)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.person.first_name} {obj.person.last_name}"
+
+
+class MeetingForm(forms.Form):
+    """An assembly or a committee meeting: which one, when, the agenda, who attended and the minutes."""
+
+    body = forms.ChoiceField(label=_("Meeting"))
+    meeting_date = forms.DateField(label=_("Date"), widget=date_input())
+    agenda = forms.CharField(
+        label=pgettext_lazy("meeting", "Agenda"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One item per line."),
+    )
+    attendees = MemberChoiceField(
+        label=_("Who attended"),
+        queryset=Enrolment.objects.none(),
+        required=False,
+        help_text=_("Tick the members present. Leave empty for a meeting still to come."),
+    )
+    minutes = forms.CharField(
+        label=_("Minutes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What was said and decided; the votes are recorded separately."),
+    )
+
+    def __init__(
+        self, *args: Any, committees: list[Committee], members: QuerySet[Enrolment], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.committees = {f"{COMMITTEE_PREFIX}{committee.pk}": committee for committee in committees}
+        self.fields["body"].choices = [
+            (ASSEMBLY, _("General assembly")),
+            *[
+                (key, _("Committee meeting · %(name)s") % {"name": committee.name})
+                for key, committee in self.committees.items()
+            ],
+        ]
+        if not committees:
+            self.fields["body"].help_text = _("To record a committee meeting, create the committee first.")
+        self.fields["attendees"].queryset = members
+
+    @property
+    def kind(self) -> str:
+        return MeetingKind.COMMITTEE if self.cleaned_data["body"] != ASSEMBLY else MeetingKind.ASSEMBLY
+
+    @property
+    def committee(self) -> Committee | None:
+        return self.committees.get(self.cleaned_data["body"])
+
+
+class DecisionForm(forms.Form):
+    """A motion and how each member present voted (for, against, abstention, or no vote)."""
+
+    title = forms.CharField(
+        label=_("Decision put to the vote"),
+        max_length=200,
+        help_text=_("For example: the hourly rate is 15 €."),
+    )
+    text = forms.CharField(label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, voters: list[Enrolment], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.voters = voters
+        choices = [*VoteChoice.choices, (NO_VOTE, _("No vote"))]
+        for enrolment in voters:
+            self.fields[f"vote-{enrolment.pk}"] = forms.ChoiceField(
+                label=f"{enrolment.person.first_name} {enrolment.person.last_name}",
+                choices=choices,
+                initial=NO_VOTE,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+
+    def vote_fields(self) -> list[forms.BoundField]:
+        return [self[f"vote-{enrolment.pk}"] for enrolment in self.voters]
+
+    def votes(self) -> dict[int, str]:
+        return {
+            enrolment.pk: self.cleaned_data[f"vote-{enrolment.pk}"]
+            for enrolment in self.voters
+            if self.cleaned_data.get(f"vote-{enrolment.pk}") not in ("", None, NO_VOTE)
+        }
+
+
+class CommitteeForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("For example: commercial, communication, finances.")
+    )
+    members = MemberChoiceField(label=_("Members"), queryset=Enrolment.objects.none(), required=False)
+
+    def __init__(self, *args: Any, members: QuerySet[Enrolment], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = members
+
+
+class CommitteeMembersForm(forms.Form):
+    members = MemberChoiceField(label=_("Members to add"), queryset=Enrolment.objects.none())
+
+    def __init__(self, *args: Any, members: QuerySet[Enrolment], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = members

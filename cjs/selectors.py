@@ -1,21 +1,27 @@
 """Reads of the CJS app: what each user may see (through programmes.access), and the season's figures."""
 
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from cjs.choices import TURNOVER_STATUSES, ContractStatus, VoteChoice
 from cjs.models import (
     Client,
+    Committee,
     Contract,
     Decision,
     Expense,
     Meeting,
     ServiceRequest,
     SurplusDistribution,
+    Vote,
     WorkLog,
 )
 from programmes import access
@@ -201,13 +207,175 @@ def current_members(cohort: Cohort) -> QuerySet[Enrolment]:
     )
 
 
+# --- Governance ----------------------------------------------------------------------------------------
+
+
+def visible_meetings(user: Any) -> QuerySet[Meeting]:
+    """Assemblies and committee meetings of the CJS the user works on (they name who attended)."""
+    return Meeting.objects.filter(cohort__in=access.staffed_cohorts(user))
+
+
+def visible_decisions(user: Any) -> QuerySet[Decision]:
+    """Decisions of those meetings, with how each member voted."""
+    return Decision.objects.filter(meeting__cohort__in=access.staffed_cohorts(user))
+
+
+def visible_committees(user: Any) -> QuerySet[Committee]:
+    return Committee.objects.filter(cohort__in=access.staffed_cohorts(user))
+
+
+def member_votes() -> QuerySet[Vote]:
+    """Votes with the member's name, by name."""
+    return Vote.objects.select_related("enrolment__person").order_by(
+        "enrolment__person__last_name", "enrolment__person__first_name", "pk"
+    )
+
+
+def _people_first(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    return queryset.select_related("person").order_by("person__last_name", "person__first_name", "pk")
+
+
+def with_governance_details(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """Meetings with their committee, attendees, decisions and every decision's votes, in a fixed number
+    of queries whatever the number of meetings."""
+    decisions = Decision.objects.order_by("pk").prefetch_related(Prefetch("votes", queryset=member_votes()))
+    return meetings.select_related("committee", "cohort").prefetch_related(
+        Prefetch("attendees", queryset=_people_first(Enrolment.objects.all())),
+        Prefetch("decisions", queryset=decisions),
+    )
+
+
+def cohort_meetings(cohort: Cohort) -> QuerySet[Meeting]:
+    """A CJS's assemblies and committee meetings, latest first, with what the list shows."""
+    return with_governance_details(Meeting.objects.filter(cohort=cohort)).order_by("-meeting_date", "-pk")
+
+
+def with_members(committees: QuerySet[Committee]) -> QuerySet[Committee]:
+    return committees.prefetch_related(Prefetch("members", queryset=_people_first(Enrolment.objects.all())))
+
+
+def cohort_committees(cohort: Cohort) -> QuerySet[Committee]:
+    """A CJS's committees with their members, by name."""
+    return with_members(Committee.objects.filter(cohort=cohort)).order_by("name", "pk")
+
+
+@dataclass(frozen=True)
+class Quorum:
+    """Who counts for a meeting's quorum: the members present, the members of the body that meets (the
+    whole CJS for an assembly, the committee for a committee meeting) and how many must attend."""
+
+    present: int
+    members: int
+    required: int
+
+    @property
+    def is_reached(self) -> bool:
+        return self.members > 0 and self.present >= self.required
+
+
+def quorum_share() -> str:
+    """ESSAIM_CJS_QUORUM as a percentage to show ("50", "66.7")."""
+    share = (Decimal(str(settings.ESSAIM_CJS_QUORUM)) * 100).quantize(Decimal("0.1"))
+    return f"{share:f}".removesuffix(".0")
+
+
+def quorum_required(members: int) -> int:
+    """The number of members who must attend: ESSAIM_CJS_QUORUM of them, rounded up."""
+    return math.ceil(Decimal(members) * Decimal(str(settings.ESSAIM_CJS_QUORUM)))
+
+
+def meeting_quorums(meetings: Iterable[Meeting]) -> dict[int, Quorum]:
+    """The quorum of each meeting, in at most three queries. Only current members count: those of the
+    CJS for an assembly, those of the committee for a committee meeting; members who left count for
+    neither the attendance nor the total."""
+    meetings = list(meetings)
+    if not meetings:
+        return {}
+    current = {"enrolment__role": Enrolment.Role.MEMBER, "enrolment__status__in": CURRENT_MEMBER_STATUSES}
+    assembly_cohorts = {meeting.cohort_id for meeting in meetings if meeting.committee_id is None}
+    committee_ids = {meeting.committee_id for meeting in meetings if meeting.committee_id is not None}
+    cohort_sizes: dict[int, int] = {}
+    if assembly_cohorts:
+        cohort_sizes = dict(
+            Enrolment.objects.filter(
+                cohort_id__in=assembly_cohorts,
+                role=Enrolment.Role.MEMBER,
+                status__in=CURRENT_MEMBER_STATUSES,
+            )
+            .order_by()
+            .values_list("cohort_id")
+            .annotate(count=Count("pk"))
+            .values_list("cohort_id", "count")
+        )
+    committee_members: dict[int, set[int]] = defaultdict(set)
+    if committee_ids:
+        memberships = Committee.members.through.objects.filter(committee_id__in=committee_ids, **current)
+        for committee_id, enrolment_id in memberships.values_list("committee_id", "enrolment_id"):
+            committee_members[committee_id].add(enrolment_id)
+    present: dict[int, set[int]] = defaultdict(set)
+    attendance = Meeting.attendees.through.objects.filter(
+        meeting_id__in=[meeting.pk for meeting in meetings], **current
+    )
+    for meeting_id, enrolment_id in attendance.values_list("meeting_id", "enrolment_id"):
+        present[meeting_id].add(enrolment_id)
+    quorums = {}
+    for meeting in meetings:
+        if meeting.committee_id is not None:
+            body = committee_members[meeting.committee_id]
+            attending, members = len(present[meeting.pk] & body), len(body)
+        else:
+            attending, members = len(present[meeting.pk]), cohort_sizes.get(meeting.cohort_id, 0)
+        quorums[meeting.pk] = Quorum(present=attending, members=members, required=quorum_required(members))
+    return quorums
+
+
+def meeting_quorum(meeting: Meeting) -> Quorum:
+    return meeting_quorums([meeting])[meeting.pk]
+
+
 def has_quorum(meeting: Meeting) -> bool:
-    """At least ESSAIM_CJS_QUORUM of the CJS's current members attend (a CJS without members has none)."""
-    members = current_members(meeting.cohort).count()
-    if not members:
-        return False
-    present = meeting.attendees.filter(status__in=CURRENT_MEMBER_STATUSES).count()
-    return Decimal(present) / Decimal(members) >= Decimal(str(settings.ESSAIM_CJS_QUORUM))
+    """At least ESSAIM_CJS_QUORUM of the body's current members attend (a body without members has none)."""
+    return meeting_quorum(meeting).is_reached
+
+
+def voters(meeting: Meeting) -> QuerySet[Enrolment]:
+    """Who may vote in this meeting: its attendees who are current members of the body that meets."""
+    present = meeting.attendees.filter(role=Enrolment.Role.MEMBER, status__in=CURRENT_MEMBER_STATUSES)
+    if meeting.committee_id is not None:
+        present = present.filter(cjs_committees=meeting.committee_id)
+    return _people_first(present)
+
+
+def is_adopted(votes_for: int, votes_against: int) -> bool:
+    """A decision is adopted when more members vote for than against (abstentions do not count)."""
+    return votes_for > votes_against
+
+
+@dataclass(frozen=True)
+class Tally:
+    """The votes of a decision: for, against, abstentions, and whether it passed."""
+
+    votes_for: int
+    votes_against: int
+    abstentions: int
+
+    @property
+    def is_adopted(self) -> bool:
+        return is_adopted(self.votes_for, self.votes_against)
+
+    @property
+    def cast(self) -> int:
+        return self.votes_for + self.votes_against + self.abstentions
+
+
+def tally(votes: Iterable[Vote]) -> Tally:
+    """Count votes already loaded (a decision's prefetched votes): no query."""
+    choices = [vote.choice for vote in votes]
+    return Tally(
+        votes_for=choices.count(VoteChoice.FOR),
+        votes_against=choices.count(VoteChoice.AGAINST),
+        abstentions=choices.count(VoteChoice.ABSTENTION),
+    )
 
 
 def decision_result(decision: Decision) -> dict[str, Any]:
@@ -219,5 +387,5 @@ def decision_result(decision: Decision) -> dict[str, Any]:
         .values_list("choice", "count")
     )
     result: dict[str, Any] = {choice: counts.get(choice, 0) for choice in VoteChoice.values}
-    result["is_adopted"] = result[VoteChoice.FOR] > result[VoteChoice.AGAINST]
+    result["is_adopted"] = is_adopted(result[VoteChoice.FOR], result[VoteChoice.AGAINST])
     return result

@@ -4,7 +4,7 @@ user runs the CJS, validates before saving and runs in one transaction."""
 
 import datetime
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -544,6 +544,34 @@ def decline_service_request(*, service_request: ServiceRequest, by: Any) -> Serv
     return service_request
 
 
+@transaction.atomic
+def reopen_service_request(*, service_request: ServiceRequest, by: Any) -> ServiceRequest:
+    """A declined request is back to answer (the CJS changed its mind, or declined by mistake)."""
+    service_request.refresh_from_db(from_queryset=ServiceRequest.objects.select_for_update())
+    _check_can_manage(by, service_request.cohort)
+    if service_request.status != ServiceRequestStatus.DECLINED:
+        raise ValidationError(_("Only a declined request can be reopened."))
+    service_request.status = ServiceRequestStatus.NEW
+    service_request.save(update_fields=["status"])
+    audit.record(actor=by, action="cjs.request.reopen", target=service_request)
+    return service_request
+
+
+def set_service_request_status(*, service_request: ServiceRequest, status: str, by: Any) -> ServiceRequest:
+    """Move a request to the status asked for (API, admin): declined or back to new; a request becomes
+    quoted only with its quote."""
+    if status == service_request.status:
+        _check_can_manage(by, service_request.cohort)
+        return service_request
+    if status == ServiceRequestStatus.DECLINED:
+        return decline_service_request(service_request=service_request, by=by)
+    if status == ServiceRequestStatus.NEW:
+        return reopen_service_request(service_request=service_request, by=by)
+    if status == ServiceRequestStatus.QUOTED:
+        raise ValidationError({"status": _("A request becomes quoted when you make its quote.")})
+    raise ValidationError({"status": _("Unknown status.")})
+
+
 # --- Governance: committees, meetings, decisions and votes -------------------------------------------
 
 
@@ -557,17 +585,122 @@ def _check_members(cohort: Cohort, enrolments: list[Enrolment], field: str) -> N
         raise ValidationError({field: _("Only current members of this CJS can be chosen.")})
 
 
+def _check_committee_name(cohort: Cohort, name: str, committee: Committee | None = None) -> None:
+    same = Committee.objects.filter(cohort=cohort, name__iexact=name.strip())
+    if committee is not None:
+        same = same.exclude(pk=committee.pk)
+    if name.strip() and same.exists():
+        raise ValidationError({"name": _("This CJS already has a committee with this name.")})
+
+
 @transaction.atomic
 def create_committee(*, cohort: Cohort, name: str, members: Iterable[Enrolment] = (), by: Any) -> Committee:
     """Set up a committee of members (commercial, communication, finances...)."""
     _check_can_manage(by, cohort)
     chosen = list(members)
     _check_members(cohort, chosen, "members")
-    committee = Committee(cohort=cohort, name=name)
+    _check_committee_name(cohort, name)
+    committee = Committee(cohort=cohort, name=name.strip())
     committee.full_clean()
     committee.save()
     committee.members.set(chosen)
+    audit.record(actor=by, action="cjs.committee.create", target=committee, members=len(chosen))
     return committee
+
+
+@transaction.atomic
+def update_committee(
+    *,
+    committee: Committee,
+    name: str | None = None,
+    members: Iterable[Enrolment] | None = None,
+    by: Any,
+) -> Committee:
+    """Rename a committee or set its members (members who left the CJS can stay: history is kept)."""
+    _check_can_manage(by, committee.cohort)
+    if name is not None:
+        _check_committee_name(committee.cohort, name, committee)
+        committee.name = name.strip()
+        committee.full_clean()
+        committee.save(update_fields=["name"])
+    if members is not None:
+        chosen = list(members)
+        kept = set(committee.members.values_list("pk", flat=True))
+        _check_members(
+            committee.cohort, [enrolment for enrolment in chosen if enrolment.pk not in kept], "members"
+        )
+        committee.members.set(chosen)
+    audit.record(actor=by, action="cjs.committee.update", target=committee)
+    return committee
+
+
+@transaction.atomic
+def add_committee_members(*, committee: Committee, members: Iterable[Enrolment], by: Any) -> Committee:
+    """Add current members of the CJS to a committee."""
+    _check_can_manage(by, committee.cohort)
+    chosen = list(members)
+    if not chosen:
+        raise ValidationError({"members": _("Choose at least one member to add.")})
+    _check_members(committee.cohort, chosen, "members")
+    committee.members.add(*chosen)
+    audit.record(actor=by, action="cjs.committee.add_members", target=committee, members=len(chosen))
+    return committee
+
+
+@transaction.atomic
+def remove_committee_member(*, committee: Committee, enrolment: Enrolment, by: Any) -> Committee:
+    """Take a member off a committee; the meetings they attended keep them."""
+    _check_can_manage(by, committee.cohort)
+    if not committee.members.filter(pk=enrolment.pk).exists():
+        raise ValidationError({"members": _("This person is not a member of this committee.")})
+    committee.members.remove(enrolment)
+    audit.record(actor=by, action="cjs.committee.remove_member", target=committee, enrolment=enrolment.pk)
+    return committee
+
+
+def _check_meeting(
+    *,
+    cohort: Cohort,
+    meeting_date: datetime.date,
+    attendees: list[Enrolment],
+    committee: Committee | None,
+    previous: Collection[int] = (),
+) -> None:
+    """A meeting happens during the CJS's season; who attended is known once it has taken place; a
+    committee meeting gathers members of that committee."""
+    errors: dict[str, list[str]] = {}
+    if cohort.start_date and meeting_date < cohort.start_date:
+        errors["meeting_date"] = [
+            _("The CJS starts on %(date)s: choose a date from then on.")
+            % {"date": cohort.start_date.strftime("%d/%m/%Y")}
+        ]
+    elif cohort.end_date and meeting_date > cohort.end_date:
+        errors["meeting_date"] = [
+            _("The CJS ends on %(date)s: choose a date until then.")
+            % {"date": cohort.end_date.strftime("%d/%m/%Y")}
+        ]
+    if attendees and meeting_date > timezone.localdate():
+        errors["attendees"] = [
+            _("This meeting has not taken place yet: record who attended on the day or after.")
+        ]
+    if committee is not None and committee.cohort_id != cohort.pk:
+        errors["committee"] = [_("This committee belongs to another CJS.")]
+    elif committee is not None and "attendees" not in errors:
+        members = set(committee.members.values_list("pk", flat=True))
+        outsiders = [e for e in attendees if e.pk not in members and e.pk not in previous]
+        if outsiders:
+            errors["attendees"] = [
+                _("Only members of the committee “%(committee)s” attend its meetings: %(names)s is not one.")
+                % {"committee": committee.name, "names": ", ".join(str(e.person) for e in outsiders)}
+            ]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _body(kind: str, committee: Committee | None) -> Committee | None:
+    if kind == MeetingKind.COMMITTEE and committee is None:
+        raise ValidationError({"committee": _("Choose the committee that met.")})
+    return committee if kind == MeetingKind.COMMITTEE else None
 
 
 @transaction.atomic
@@ -582,27 +715,127 @@ def record_meeting(
     minutes: str = "",
     by: Any,
 ) -> Meeting:
-    """Record an assembly or a committee meeting with who attended."""
+    """Record an assembly or a committee meeting with who attended (planned ahead: without attendees)."""
     _check_can_manage(by, cohort)
     present = list(attendees)
     _check_members(cohort, present, "attendees")
-    if committee is not None and committee.cohort_id != cohort.pk:
-        raise ValidationError({"committee": _("This committee belongs to another CJS.")})
+    committee = _body(kind, committee)
+    _check_meeting(cohort=cohort, meeting_date=meeting_date, attendees=present, committee=committee)
     meeting = Meeting(
         cohort=cohort,
         kind=kind,
-        committee=committee if kind == MeetingKind.COMMITTEE else None,
+        committee=committee,
         meeting_date=meeting_date,
         agenda=agenda,
         minutes=minutes,
         created_by=_actor(by),
     )
-    if kind == MeetingKind.COMMITTEE and committee is None:
-        raise ValidationError({"committee": _("Choose the committee that met.")})
     meeting.full_clean()
     meeting.save()
     meeting.attendees.set(present)
+    audit.record(actor=by, action="cjs.meeting.record", target=meeting, attendees=len(present))
     return meeting
+
+
+@transaction.atomic
+def update_meeting(
+    *,
+    meeting: Meeting,
+    meeting_date: datetime.date,
+    attendees: Iterable[Enrolment],
+    kind: str,
+    committee: Committee | None = None,
+    agenda: str = "",
+    minutes: str = "",
+    by: Any,
+) -> Meeting:
+    """Correct a meeting or complete it after the fact (who attended, the minutes). Once it has voted, its
+    voters stay among the attendees and it keeps its quorum."""
+    meeting.refresh_from_db(from_queryset=Meeting.objects.select_for_update())
+    cohort = meeting.cohort
+    _check_can_manage(by, cohort)
+    present = list(attendees)
+    previous = set(meeting.attendees.values_list("pk", flat=True))
+    # Members who left the CJS since the meeting may stay among its attendees, not be added.
+    _check_members(cohort, [enrolment for enrolment in present if enrolment.pk not in previous], "attendees")
+    committee = _body(kind, committee)
+    _check_meeting(
+        cohort=cohort,
+        meeting_date=meeting_date,
+        attendees=present,
+        committee=committee,
+        # Who left the committee since may stay among the attendees of its past meetings.
+        previous=previous if committee is not None and committee == meeting.committee else (),
+    )
+    has_voted = meeting.decisions.exists()
+    if has_voted:
+        if (kind, committee) != (meeting.kind, meeting.committee):
+            raise ValidationError(
+                {"kind": _("This meeting has voted: it cannot become another kind of meeting.")}
+            )
+        if meeting_date > timezone.localdate():
+            raise ValidationError(
+                {"meeting_date": _("This meeting has voted: its date cannot be in the future.")}
+            )
+        kept = {enrolment.pk for enrolment in present}
+        voted = (
+            Vote.objects.filter(decision__meeting=meeting)
+            .exclude(enrolment_id__in=kept)
+            .select_related("enrolment__person")
+            .order_by("enrolment__person__last_name")
+        )
+        names = sorted({str(vote.enrolment.person) for vote in voted})
+        if names:
+            raise ValidationError(
+                {
+                    "attendees": _("%(names)s voted in this meeting and must stay among the attendees.")
+                    % {"names": ", ".join(names)}
+                }
+            )
+    meeting.kind, meeting.committee, meeting.meeting_date = kind, committee, meeting_date
+    meeting.agenda, meeting.minutes = agenda, minutes
+    meeting.full_clean()
+    meeting.save(update_fields=["kind", "committee", "meeting_date", "agenda", "minutes"])
+    meeting.attendees.set(present)
+    if has_voted and not selectors.has_quorum(meeting):
+        raise ValidationError(
+            {
+                "attendees": _(
+                    "This meeting has voted: it must keep its quorum, so these attendees are not enough."
+                )
+            }
+        )
+    audit.record(actor=by, action="cjs.meeting.update", target=meeting, attendees=len(present))
+    return meeting
+
+
+VoteEntries = Mapping[int, str] | Iterable[tuple[int | Enrolment, str]]
+
+
+def _vote_pairs(votes: VoteEntries) -> list[tuple[int, str]]:
+    """Votes as (enrolment id, choice) pairs, from a mapping or a list that may name a member twice."""
+    pairs = votes.items() if isinstance(votes, Mapping) else votes
+    return [(key.pk if isinstance(key, Enrolment) else int(key), choice) for key, choice in pairs]
+
+
+def _check_can_vote(meeting: Meeting) -> dict[int, Enrolment]:
+    """The members who may vote in this meeting, by enrolment id, once it has met with its quorum."""
+    if meeting.meeting_date > timezone.localdate():
+        raise ValidationError(
+            _("This meeting has not taken place yet: record its votes on the day or after.")
+        )
+    if not selectors.has_quorum(meeting):
+        raise ValidationError(_("The quorum is not reached: this meeting cannot vote."))
+    return {enrolment.pk: enrolment for enrolment in selectors.voters(meeting)}
+
+
+def _vote_choice(choice: str) -> VoteChoice:
+    try:
+        return VoteChoice(choice)
+    except ValueError:
+        raise ValidationError(
+            {"votes": _("“%(choice)s” is not a vote: for, against or abstention.") % {"choice": choice}}
+        ) from None
 
 
 @transaction.atomic
@@ -610,25 +843,37 @@ def record_decision(
     *,
     meeting: Meeting,
     title: str,
-    votes: Mapping[int, str],
+    votes: VoteEntries,
     text: str = "",
     by: Any,
 ) -> Decision:
     """Put a motion to the vote: only with the quorum present, one vote per attending member."""
     _check_can_manage(by, meeting.cohort)
-    if not selectors.has_quorum(meeting):
-        raise ValidationError(_("The quorum is not reached: this meeting cannot vote."))
-    attending = set(meeting.attendees.values_list("pk", flat=True))
-    if any(enrolment_id not in attending for enrolment_id in votes):
-        raise ValidationError({"votes": _("Only members present at the meeting can vote.")})
+    eligible = _check_can_vote(meeting)
+    pairs = _vote_pairs(votes)
+    if not pairs:
+        raise ValidationError({"votes": _("Record the vote of at least one member present.")})
+    seen: set[int] = set()
+    for enrolment_id, choice in pairs:
+        if enrolment_id not in eligible:
+            raise ValidationError({"votes": _("Only members present at the meeting can vote.")})
+        if enrolment_id in seen:
+            raise ValidationError(
+                {
+                    "votes": _("%(member)s votes twice: one member, one vote.")
+                    % {"member": eligible[enrolment_id].person}
+                }
+            )
+        seen.add(enrolment_id)
+        _vote_choice(choice)
     decision = Decision(meeting=meeting, title=title, text=text)
     decision.full_clean()
     decision.save()
     Vote.objects.bulk_create(
-        Vote(decision=decision, enrolment_id=enrolment_id, choice=VoteChoice(choice))
-        for enrolment_id, choice in sorted(votes.items())
+        Vote(decision=decision, enrolment_id=enrolment_id, choice=_vote_choice(choice))
+        for enrolment_id, choice in sorted(pairs)
     )
-    audit.record(actor=by, action="cjs.decision", target=decision, votes=len(votes))
+    audit.record(actor=by, action="cjs.decision", target=decision, votes=len(pairs))
     return decision
 
 
@@ -637,14 +882,23 @@ def cast_vote(*, decision: Decision, enrolment: Enrolment, choice: str, by: Any)
     """Add one member's vote to a decision: one member, one vote."""
     meeting = decision.meeting
     _check_can_manage(by, meeting.cohort)
-    if not selectors.has_quorum(meeting):
-        raise ValidationError(_("The quorum is not reached: this meeting cannot vote."))
-    if not meeting.attendees.filter(pk=enrolment.pk).exists():
+    if enrolment.pk not in _check_can_vote(meeting):
         raise ValidationError({"enrolment": _("Only members present at the meeting can vote.")})
-    vote = Vote(decision=decision, enrolment=enrolment, choice=VoteChoice(choice))
+    vote = Vote(decision=decision, enrolment=enrolment, choice=_vote_choice(choice))
     try:
         with transaction.atomic():
             vote.save()
     except IntegrityError as error:
         raise ValidationError({"enrolment": _("This member has already voted.")}) from error
+    audit.record(actor=by, action="cjs.vote", target=decision, enrolment=enrolment.pk)
     return vote
+
+
+@transaction.atomic
+def update_decision(*, decision: Decision, title: str, text: str = "", by: Any) -> Decision:
+    """Correct the wording of a decision (its votes stay as they were cast)."""
+    _check_can_manage(by, decision.meeting.cohort)
+    decision.title, decision.text = title, text
+    decision.full_clean()
+    decision.save(update_fields=["title", "text"])
+    return decision

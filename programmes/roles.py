@@ -45,8 +45,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "programmes.view_edition",
         *[
             f"cjs.{action}_{model}"
-            for model in ["client", "contract", "expense"]
+            for model in ["client", "contract", "expense", "meeting", "committee"]
             for action in ["view", "add", "change"]
+        ],
+        *[
+            f"cjs.{action}_{model}"
+            for model in ["decision", "servicerequest"]
+            for action in ["view", "change"]
         ],
         *[f"cjs.{action}_hostlegaldetails" for action in ["view", "add", "change"]],
         "cjs.view_surplusdistribution",

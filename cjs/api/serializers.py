@@ -5,8 +5,20 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cjs import selectors
-from cjs.choices import DistributionMethod
-from cjs.models import Client, Contract, DistributionShare, Expense, SurplusDistribution, WorkLog
+from cjs.choices import DistributionMethod, MeetingKind, ServiceRequestStatus, VoteChoice
+from cjs.models import (
+    Client,
+    Committee,
+    Contract,
+    Decision,
+    DistributionShare,
+    Expense,
+    Meeting,
+    ServiceRequest,
+    SurplusDistribution,
+    Vote,
+    WorkLog,
+)
 from programmes import access
 from programmes.models import Enrolment
 
@@ -173,3 +185,214 @@ class DistributeSerializer(serializers.Serializer[Any]):
     method = serializers.ChoiceField(choices=DistributionMethod.choices)
     reserve = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, default=0)  # type: ignore[arg-type]
     decided_date = serializers.DateField(required=False)
+
+
+# --- Governance and service requests -----------------------------------------------------------------
+
+
+def _member_name(enrolment: Enrolment) -> str:
+    return f"{enrolment.person.first_name} {enrolment.person.last_name}"
+
+
+def _staffed_members(user: Any) -> Any:
+    return _staffed_enrolments(user).filter(role=Enrolment.Role.MEMBER)
+
+
+class MemberSerializer(serializers.Serializer[Enrolment]):
+    enrolment = serializers.IntegerField(source="pk", read_only=True, help_text="The member's enrolment id.")
+    member = serializers.SerializerMethodField()
+
+    def get_member(self, enrolment: Enrolment) -> str:
+        return _member_name(enrolment)
+
+
+class VoteSerializer(serializers.ModelSerializer[Vote]):
+    member = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Vote
+        fields = ["enrolment", "member", "choice"]
+        read_only_fields = fields
+
+    def get_member(self, vote: Vote) -> str:
+        return _member_name(vote.enrolment)
+
+
+class TallySerializer(serializers.Serializer[selectors.Tally]):
+    votes_for = serializers.IntegerField(read_only=True)
+    votes_against = serializers.IntegerField(read_only=True)
+    abstentions = serializers.IntegerField(read_only=True)
+    is_adopted = serializers.BooleanField(
+        read_only=True, help_text="More members voted for than against (abstentions do not count)."
+    )
+
+
+class QuorumSerializer(serializers.Serializer[selectors.Quorum]):
+    present = serializers.IntegerField(read_only=True, help_text="Current members of the body present.")
+    members = serializers.IntegerField(
+        read_only=True, help_text="Current members of the body: the CJS for an assembly, else the committee."
+    )
+    required = serializers.IntegerField(
+        read_only=True, help_text="Members who must attend (ESSAIM_CJS_QUORUM of them, rounded up)."
+    )
+    is_reached = serializers.BooleanField(read_only=True, help_text="The meeting may vote.")
+
+
+class DecisionSummarySerializer(serializers.ModelSerializer[Decision]):
+    tally = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Decision
+        fields = ["id", "title", "text", "tally"]
+        read_only_fields = fields
+
+    @extend_schema_field(TallySerializer)
+    def get_tally(self, decision: Decision) -> dict[str, Any]:
+        return dict(TallySerializer(selectors.tally(decision.votes.all())).data)
+
+
+class DecisionSerializer(DecisionSummarySerializer):
+    votes = VoteSerializer(many=True, read_only=True)
+
+    class Meta(DecisionSummarySerializer.Meta):
+        fields = ["id", "meeting", "title", "text", "tally", "votes"]
+        read_only_fields = fields
+
+
+class MeetingSerializer(serializers.ModelSerializer[Meeting]):
+    committee_name = serializers.CharField(source="committee.name", read_only=True, default=None)
+    attendees = MemberSerializer(many=True, read_only=True)
+    quorum = serializers.SerializerMethodField()
+    decisions = DecisionSummarySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "cohort",
+            "kind",
+            "committee",
+            "committee_name",
+            "meeting_date",
+            "agenda",
+            "minutes",
+            "attendees",
+            "quorum",
+            "decisions",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(QuorumSerializer)
+    def get_quorum(self, meeting: Meeting) -> dict[str, Any]:
+        quorums = self.context.get("quorums") or {}
+        quorum = quorums.get(meeting.pk) or selectors.meeting_quorum(meeting)
+        return dict(QuorumSerializer(quorum).data)
+
+
+class MeetingUpdateSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=MeetingKind.choices, default=MeetingKind.ASSEMBLY)
+    committee = _ScopedField(
+        scope=selectors.visible_committees,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The committee that met (a committee meeting only).",
+    )
+    meeting_date = serializers.DateField()
+    agenda = serializers.CharField(required=False, allow_blank=True, default="")
+    minutes = serializers.CharField(required=False, allow_blank=True, default="")
+    attendees = _ScopedField(
+        scope=_staffed_members,
+        many=True,
+        required=False,
+        default=list,
+        help_text="Enrolment ids of the members present (empty for a meeting still to come).",
+    )
+
+
+class MeetingCreateSerializer(MeetingUpdateSerializer):
+    cohort = _ScopedField(scope=_staffed_cohorts)
+
+
+class VoteInputSerializer(serializers.Serializer[Any]):
+    enrolment = _ScopedField(scope=_staffed_members, help_text="The voting member's enrolment id.")
+    choice = serializers.ChoiceField(choices=VoteChoice.choices)
+
+
+class DecisionCreateSerializer(serializers.Serializer[Any]):
+    meeting = _ScopedField(scope=selectors.visible_meetings)
+    title = serializers.CharField(max_length=200)
+    text = serializers.CharField(required=False, allow_blank=True, default="")
+    votes = VoteInputSerializer(
+        many=True,
+        help_text="One vote per member present: one member, one vote (a member given twice is refused).",
+    )
+
+
+class CommitteeSerializer(serializers.ModelSerializer[Committee]):
+    members = MemberSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Committee
+        fields = ["id", "cohort", "name", "members"]
+        read_only_fields = fields
+
+
+class CommitteeUpdateSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=100, required=False)
+    members = _ScopedField(
+        scope=_staffed_members,
+        many=True,
+        required=False,
+        help_text="Enrolment ids of all the committee's members (replaces the list).",
+    )
+
+
+class CommitteeCreateSerializer(serializers.Serializer[Any]):
+    cohort = _ScopedField(scope=_staffed_cohorts)
+    name = serializers.CharField(max_length=100)
+    members = _ScopedField(scope=_staffed_members, many=True, required=False, default=list)
+
+
+class CommitteeMembersSerializer(serializers.Serializer[Any]):
+    members = _ScopedField(scope=_staffed_members, many=True, help_text="Enrolment ids of members.")
+
+
+class ServiceRequestSerializer(serializers.ModelSerializer[ServiceRequest]):
+    class Meta:
+        model = ServiceRequest
+        fields = [
+            "id",
+            "cohort",
+            "client_kind",
+            "name",
+            "email",
+            "phone",
+            "commune",
+            "address",
+            "service",
+            "description",
+            "wished_start_date",
+            "wished_end_date",
+            "status",
+            "contract",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ServiceRequestStatusSerializer(serializers.Serializer[Any]):
+    status = serializers.ChoiceField(
+        choices=[ServiceRequestStatus.NEW, ServiceRequestStatus.DECLINED],
+        help_text="`declined`: the CJS will not take it on; `new`: reopen a declined request. A request "
+        "becomes `quoted` through its quote.",
+    )
+
+
+class RequestQuoteSerializer(serializers.Serializer[Any]):
+    price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)  # type: ignore[arg-type]
+    start_date = serializers.DateField()
+    end_date = serializers.DateField(required=False, allow_null=True, default=None)
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="The request's description when left out."
+    )

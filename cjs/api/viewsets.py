@@ -1,16 +1,24 @@
-"""The CJS API: clients, contracts and their lifecycle, expenses and surplus distributions, scoped by
-the access policy (the CJS a user works on; partners and members see none of it)."""
+"""The CJS API: clients, contracts and their lifecycle, expenses, surplus distributions, governance
+(meetings, decisions and votes, committees) and the public's service requests, scoped by the access
+policy (the CJS a user works on; partners and members see none of it)."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import decorators, mixins, renderers, response, serializers, status, viewsets
 from rest_framework.request import Request
 
@@ -18,14 +26,38 @@ from cjs import pdf, selectors, services
 from cjs.api.serializers import (
     CancelSerializer,
     ClientSerializer,
+    CommitteeCreateSerializer,
+    CommitteeMembersSerializer,
+    CommitteeSerializer,
+    CommitteeUpdateSerializer,
     ContractSerializer,
+    DecisionCreateSerializer,
+    DecisionSerializer,
     DistributeSerializer,
     DistributionSerializer,
     DoneSerializer,
     ExpenseSerializer,
+    MeetingCreateSerializer,
+    MeetingSerializer,
+    MeetingUpdateSerializer,
+    RequestQuoteSerializer,
+    ServiceRequestSerializer,
+    ServiceRequestStatusSerializer,
     StepSerializer,
+    VoteInputSerializer,
 )
-from cjs.models import Client, Contract, DistributionShare, Expense, SurplusDistribution, WorkLog
+from cjs.models import (
+    Client,
+    Committee,
+    Contract,
+    Decision,
+    DistributionShare,
+    Expense,
+    Meeting,
+    ServiceRequest,
+    SurplusDistribution,
+    WorkLog,
+)
 
 COHORT_FILTER = OpenApiParameter("cohort", OpenApiTypes.INT, description="Only this cohort (CJS) id.")
 
@@ -89,6 +121,17 @@ def _step(serializer_class: type[serializers.Serializer[Any]], description: str)
     return extend_schema(request=serializer_class, responses=ContractSerializer, description=description)
 
 
+def contracts_with_details(user: Any) -> QuerySet[Contract]:
+    """The user's contracts with their client, hours worked and work logs, as the API shows them."""
+    logs = WorkLog.objects.select_related("enrolment__person").order_by("work_date", "pk")
+    return (
+        selectors.visible_contracts(user)
+        .select_related("client")
+        .annotate(hours_worked=selectors.worked_hours())
+        .prefetch_related(Prefetch("work_logs", queryset=logs))
+    )
+
+
 @extend_schema_view(
     list=extend_schema(
         parameters=[
@@ -103,13 +146,7 @@ class ContractViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Con
     serializer_class = ContractSerializer
 
     def get_queryset(self) -> QuerySet[Contract]:
-        logs = WorkLog.objects.select_related("enrolment__person").order_by("work_date", "pk")
-        queryset = (
-            selectors.visible_contracts(self.request.user)
-            .select_related("client")
-            .annotate(hours_worked=selectors.worked_hours())
-            .prefetch_related(Prefetch("work_logs", queryset=logs))
-        )
+        queryset = contracts_with_details(self.request.user)
         if self.request.query_params.get("status"):
             queryset = queryset.filter(status=self.request.query_params["status"])
         return _cohort_filter(queryset, self.request).order_by("-start_date", "-pk")
@@ -247,3 +284,308 @@ class DistributionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
             distribution = services.distribute_surplus(by=request.user, **payload.validated_data)
         fresh = self.get_queryset().get(pk=distribution.pk)
         return response.Response(DistributionSerializer(fresh).data, status=status.HTTP_201_CREATED)
+
+
+# --- Governance ----------------------------------------------------------------------------------------
+
+
+def _filter_by(queryset: QuerySet[Any], request: Request, name: str, lookup: str) -> QuerySet[Any]:
+    value = request.query_params.get(name)
+    if value:
+        if not value.isdigit():
+            raise serializers.ValidationError({name: f"A {name} id is a number."})
+        queryset = queryset.filter(**{lookup: int(value)})
+    return queryset
+
+
+NO_PUT = ["get", "post", "patch", "head", "options"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            COHORT_FILTER,
+            OpenApiParameter("kind", OpenApiTypes.STR, description="`assembly` or `committee`."),
+            OpenApiParameter("committee", OpenApiTypes.INT, description="Only this committee's meetings."),
+        ]
+    )
+)
+class MeetingViewSet(
+    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet[Meeting]
+):
+    """General assemblies and committee meetings of the CJS the caller works on: date, agenda, minutes, who
+    attended, whether the quorum is reached, and the decisions with their vote tallies."""
+
+    serializer_class = MeetingSerializer
+    http_method_names = NO_PUT
+
+    def get_queryset(self) -> QuerySet[Meeting]:
+        queryset = selectors.with_governance_details(selectors.visible_meetings(self.request.user))
+        if self.request.query_params.get("kind"):
+            queryset = queryset.filter(kind=self.request.query_params["kind"])
+        queryset = _filter_by(queryset, self.request, "committee", "committee_id")
+        return _cohort_filter(queryset, self.request).order_by("-meeting_date", "-pk")
+
+    def _answer(self, meeting: Meeting, code: int = status.HTTP_200_OK) -> response.Response:
+        fresh = self.get_queryset().get(pk=meeting.pk)
+        return response.Response(
+            MeetingSerializer(fresh, context=self.get_serializer_context()).data, status=code
+        )
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> response.Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        meetings = list(page if page is not None else queryset)
+        context = {**self.get_serializer_context(), "quorums": selectors.meeting_quorums(meetings)}
+        data = MeetingSerializer(meetings, many=True, context=context).data
+        return self.get_paginated_response(data) if page is not None else response.Response(data)
+
+    @extend_schema(
+        request=MeetingCreateSerializer,
+        responses={201: MeetingSerializer},
+        examples=[
+            OpenApiExample(
+                "A general assembly",
+                value={
+                    "cohort": 12,
+                    "kind": "assembly",
+                    "meeting_date": "2018-07-20",
+                    "agenda": "Prices\nLogo",
+                    "attendees": [101, 102, 103],
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> response.Response:
+        payload = MeetingCreateSerializer(data=request.data, context=self.get_serializer_context())
+        payload.is_valid(raise_exception=True)
+        with business_errors():
+            meeting = services.record_meeting(by=request.user, **payload.validated_data)
+        return self._answer(meeting, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=MeetingUpdateSerializer,
+        responses=MeetingSerializer,
+        description="Correct a meeting or complete it (attendees, minutes). Fields left out keep their value; "
+        "once the meeting has voted, its voters stay among the attendees and it keeps its quorum.",
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> response.Response:
+        meeting = self.get_object()
+        payload = MeetingUpdateSerializer(
+            data=request.data, partial=True, context=self.get_serializer_context()
+        )
+        payload.is_valid(raise_exception=True)
+        current = {
+            "kind": meeting.kind,
+            "committee": meeting.committee,
+            "meeting_date": meeting.meeting_date,
+            "agenda": meeting.agenda,
+            "minutes": meeting.minutes,
+            "attendees": list(meeting.attendees.all()),
+        }
+        with business_errors():
+            services.update_meeting(meeting=meeting, by=request.user, **{**current, **payload.validated_data})
+        return self._answer(meeting)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            COHORT_FILTER,
+            OpenApiParameter("meeting", OpenApiTypes.INT, description="Only this meeting's decisions."),
+        ]
+    )
+)
+class DecisionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Decision]):
+    """Decisions voted in the meetings of the CJS the caller works on, with each member's vote and the
+    tally; creating one records the votes of the members present (the meeting must have its quorum)."""
+
+    serializer_class = DecisionSerializer
+
+    def get_queryset(self) -> QuerySet[Decision]:
+        queryset = selectors.visible_decisions(self.request.user).prefetch_related(
+            Prefetch("votes", queryset=selectors.member_votes())
+        )
+        queryset = _filter_by(queryset, self.request, "meeting", "meeting_id")
+        return _filter_by(queryset, self.request, "cohort", "meeting__cohort_id").order_by(
+            "-meeting_id", "pk"
+        )
+
+    def _answer(self, decision: Decision, code: int = status.HTTP_200_OK) -> response.Response:
+        fresh = self.get_queryset().get(pk=decision.pk)
+        return response.Response(DecisionSerializer(fresh).data, status=code)
+
+    @extend_schema(
+        request=DecisionCreateSerializer,
+        responses={201: DecisionSerializer},
+        examples=[
+            OpenApiExample(
+                "The hourly rate",
+                value={
+                    "meeting": 7,
+                    "title": "The hourly rate is 15 €",
+                    "votes": [
+                        {"enrolment": 101, "choice": "for"},
+                        {"enrolment": 102, "choice": "against"},
+                        {"enrolment": 103, "choice": "abstention"},
+                    ],
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> response.Response:
+        payload = DecisionCreateSerializer(data=request.data, context=self.get_serializer_context())
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        with business_errors():
+            decision = services.record_decision(
+                meeting=data["meeting"],
+                title=data["title"],
+                text=data["text"],
+                votes=[(vote["enrolment"], vote["choice"]) for vote in data["votes"]],
+                by=request.user,
+            )
+        return self._answer(decision, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=VoteInputSerializer,
+        responses={201: DecisionSerializer},
+        description="Add the vote of a member present who has not voted yet.",
+    )
+    @decorators.action(detail=True, methods=["post"])
+    def votes(self, request: Request, pk: str | None = None) -> response.Response:
+        decision = self.get_object()
+        payload = VoteInputSerializer(data=request.data, context=self.get_serializer_context())
+        payload.is_valid(raise_exception=True)
+        with business_errors():
+            services.cast_vote(decision=decision, by=request.user, **payload.validated_data)
+        return self._answer(decision, status.HTTP_201_CREATED)
+
+
+@extend_schema_view(list=extend_schema(parameters=[COHORT_FILTER]))
+class CommitteeViewSet(
+    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet[Committee]
+):
+    """Committees (commercial, communication, finances...) of the CJS the caller works on, with their members."""
+
+    serializer_class = CommitteeSerializer
+    http_method_names = NO_PUT
+
+    def get_queryset(self) -> QuerySet[Committee]:
+        queryset = selectors.with_members(selectors.visible_committees(self.request.user))
+        return _cohort_filter(queryset, self.request).order_by("cohort_id", "name", "pk")
+
+    def _answer(self, committee: Committee, code: int = status.HTTP_200_OK) -> response.Response:
+        return response.Response(
+            CommitteeSerializer(self.get_queryset().get(pk=committee.pk)).data, status=code
+        )
+
+    @extend_schema(request=CommitteeCreateSerializer, responses={201: CommitteeSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> response.Response:
+        payload = CommitteeCreateSerializer(data=request.data, context=self.get_serializer_context())
+        payload.is_valid(raise_exception=True)
+        with business_errors():
+            committee = services.create_committee(by=request.user, **payload.validated_data)
+        return self._answer(committee, status.HTTP_201_CREATED)
+
+    @extend_schema(request=CommitteeUpdateSerializer, responses=CommitteeSerializer)
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> response.Response:
+        committee = self.get_object()
+        payload = CommitteeUpdateSerializer(
+            data=request.data, partial=True, context=self.get_serializer_context()
+        )
+        payload.is_valid(raise_exception=True)
+        with business_errors():
+            services.update_committee(committee=committee, by=request.user, **payload.validated_data)
+        return self._answer(committee)
+
+    @extend_schema(
+        request=CommitteeMembersSerializer,
+        responses=CommitteeSerializer,
+        description="Add current members of the CJS to the committee.",
+    )
+    @decorators.action(detail=True, methods=["post"], url_path="add-members")
+    def add_members(self, request: Request, pk: str | None = None) -> response.Response:
+        committee = self.get_object()
+        payload = CommitteeMembersSerializer(data=request.data, context=self.get_serializer_context())
+        payload.is_valid(raise_exception=True)
+        with business_errors():
+            services.add_committee_members(committee=committee, by=request.user, **payload.validated_data)
+        return self._answer(committee)
+
+    @extend_schema(
+        request=CommitteeMembersSerializer,
+        responses=CommitteeSerializer,
+        description="Take members off the committee (the meetings they attended keep them).",
+    )
+    @decorators.action(detail=True, methods=["post"], url_path="remove-members")
+    def remove_members(self, request: Request, pk: str | None = None) -> response.Response:
+        committee = self.get_object()
+        payload = CommitteeMembersSerializer(data=request.data, context=self.get_serializer_context())
+        payload.is_valid(raise_exception=True)
+        with business_errors(), transaction.atomic():
+            for enrolment in payload.validated_data["members"]:
+                services.remove_committee_member(committee=committee, enrolment=enrolment, by=request.user)
+        return self._answer(committee)
+
+
+# --- Service requests ----------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            COHORT_FILTER,
+            OpenApiParameter("status", OpenApiTypes.STR, description="`new`, `quoted` or `declined`."),
+        ]
+    )
+)
+class ServiceRequestViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet[ServiceRequest]):
+    """Service requests sent by visitors from the CJS's public page ("order a service"): they name the
+    requester and their contact, so only the CJS's staff see them. Decline or reopen one by changing its
+    status; answer one with a quote through `quote`."""
+
+    serializer_class = ServiceRequestSerializer
+    http_method_names = NO_PUT
+
+    def get_queryset(self) -> QuerySet[ServiceRequest]:
+        queryset = selectors.visible_service_requests(self.request.user)
+        if self.request.query_params.get("status"):
+            queryset = queryset.filter(status=self.request.query_params["status"])
+        return _cohort_filter(queryset, self.request).order_by("-created_at", "-pk")
+
+    @extend_schema(request=ServiceRequestStatusSerializer, responses=ServiceRequestSerializer)
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> response.Response:
+        service_request = self.get_object()
+        payload = ServiceRequestStatusSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        with business_errors():
+            services.set_service_request_status(
+                service_request=service_request, status=payload.validated_data["status"], by=request.user
+            )
+        return response.Response(
+            ServiceRequestSerializer(self.get_queryset().get(pk=service_request.pk)).data
+        )
+
+    @extend_schema(
+        request=RequestQuoteSerializer,
+        responses={201: ContractSerializer},
+        description="Answer a new request with a quote: the client is found or created from the request, "
+        "the quote written and the request marked quoted.",
+    )
+    @decorators.action(detail=True, methods=["post"])
+    def quote(self, request: Request, pk: str | None = None) -> response.Response:
+        service_request = self.get_object()
+        payload = RequestQuoteSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        with business_errors():
+            contract = services.quote_service_request(
+                service_request=service_request, by=request.user, **payload.validated_data
+            )
+        fresh = contracts_with_details(request.user).get(pk=contract.pk)
+        return response.Response(
+            ContractSerializer(fresh, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -76,7 +77,17 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.committee_id is not None and self.committee is not None:
+            return f"{self.get_kind_display()} {self.committee.name} · {self.meeting_date:%d/%m/%Y}"
         return f"{self.get_kind_display()} · {self.meeting_date:%d/%m/%Y}"
+
+    def clean(self) -> None:
+        if self.kind == MeetingKind.COMMITTEE and self.committee_id is None:
+            raise ValidationError({"committee": _("Choose the committee that met.")})
+        if self.kind == MeetingKind.ASSEMBLY and self.committee_id is not None:
+            raise ValidationError(
+                {"committee": _("A general assembly is not a committee meeting: leave the committee empty.")}
+            )
 
 
 class Decision(models.Model):

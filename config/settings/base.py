@@ -210,6 +210,10 @@ SPECTACULAR_SETTINGS = {
         "ExitReasonEnum": "programmes.choices.ExitReason",
         "DistributionMethodEnum": "cjs.choices.DistributionMethod",
         "ServiceTypeEnum": "cjs.choices.ServiceType",
+        "ClientKindEnum": "cjs.choices.ClientKind",
+        "MeetingKindEnum": "cjs.choices.MeetingKind",
+        "VoteChoiceEnum": "cjs.choices.VoteChoice",
+        "ServiceRequestStatusEnum": "cjs.choices.ServiceRequestStatus",
     },
     # Swagger UI is served from our static files (drf-spectacular-sidecar), never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -3,8 +3,19 @@ from decimal import Decimal
 
 import factory
 
-from cjs.choices import ClientKind, ContractStatus, ServiceType
-from cjs.models import Client, Contract, Expense, HostLegalDetails, ServiceRequest, WorkLog
+from cjs.choices import ClientKind, ContractStatus, MeetingKind, ServiceType, VoteChoice
+from cjs.models import (
+    Client,
+    Committee,
+    Contract,
+    Decision,
+    Expense,
+    HostLegalDetails,
+    Meeting,
+    ServiceRequest,
+    Vote,
+    WorkLog,
+)
 from tests.programmes.factories import CohortFactory, EnrolmentFactory, OrganisationFactory
 
 
@@ -83,3 +94,60 @@ class ServiceRequestFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = ServiceRequest
+
+
+class CommitteeFactory(factory.django.DjangoModelFactory):
+    cohort = factory.SubFactory(CohortFactory)
+    name = factory.Sequence(lambda n: f"Comité {n}")
+
+    class Meta:
+        model = Committee
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def members(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.members.set(extracted)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A general assembly in the middle of its CJS's season; `attendees=[...]` to say who came."""
+
+    cohort = factory.SubFactory(CohortFactory)
+    kind = MeetingKind.ASSEMBLY
+    meeting_date = factory.LazyAttribute(lambda meeting: datetime.date(meeting.cohort.edition.year, 7, 20))
+    agenda = "1. Tarifs\n2. Logo"
+
+    class Meta:
+        model = Meeting
+        skip_postgeneration_save = True
+
+    class Params:
+        committee_meeting = factory.Trait(
+            kind=MeetingKind.COMMITTEE,
+            committee=factory.SubFactory(CommitteeFactory, cohort=factory.SelfAttribute("..cohort")),
+        )
+
+    @factory.post_generation
+    def attendees(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.attendees.set(extracted)
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    meeting = factory.SubFactory(MeetingFactory)
+    title = factory.Sequence(lambda n: f"Décision {n}")
+
+    class Meta:
+        model = Decision
+
+
+class VoteFactory(factory.django.DjangoModelFactory):
+    decision = factory.SubFactory(DecisionFactory)
+    enrolment = factory.SubFactory(
+        EnrolmentFactory, cohort=factory.SelfAttribute("..decision.meeting.cohort")
+    )
+    choice = VoteChoice.FOR
+
+    class Meta:
+        model = Vote

@@ -7,7 +7,7 @@ import pytest
 
 from cjs import selectors
 from cjs.choices import ContractStatus
-from cjs.models import Contract, Expense, SurplusDistribution, WorkLog
+from cjs.models import Committee, Contract, Decision, Expense, Meeting, SurplusDistribution, Vote, WorkLog
 from programmes.models import Cohort
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +50,29 @@ def test_the_demo_gives_the_2018_cjs_their_season_and_the_facilitators_cjs_contr
         datetime.date(2018, 1, 1)
         < Contract.objects.filter(cohort__in=season).earliest("start_date").start_date
     )
+
+
+def test_the_demo_facilitators_live_cjs_has_an_assembly_that_voted_and_a_committee():
+    call_command("seed_demo", "--quiet", "--force")
+    counts = (
+        Meeting.objects.count(),
+        Decision.objects.count(),
+        Vote.objects.count(),
+        Committee.objects.count(),
+    )
+    call_command("seed_demo", "--quiet", "--force")
+
+    assert (
+        Meeting.objects.count(),
+        Decision.objects.count(),
+        Vote.objects.count(),
+        Committee.objects.count(),
+    ) == counts
+    cohort = Cohort.objects.get(name="CJS Nantes Bellevue", edition__year=timezone.localdate().year)
+    meeting = Meeting.objects.get(cohort=cohort)
+    assert meeting.kind == "assembly" and meeting.meeting_date <= timezone.localdate()
+    assert selectors.has_quorum(meeting)
+    result = selectors.decision_result(Decision.objects.get(meeting=meeting))
+    assert result["is_adopted"] and result["against"] == 1 and result["abstention"] == 1
+    committee = Committee.objects.get(cohort=cohort)
+    assert committee.members.count() == 3
