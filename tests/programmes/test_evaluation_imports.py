@@ -260,3 +260,19 @@ def test_a_specific_version_can_be_named(member, campaign):
     )
 
     assert sorted(Response.objects.values_list("wave", "questionnaire__version")) == [("T0", 1), ("T1", 2)]
+
+
+def test_a_coordinator_uploads_paper_responses_from_their_space(client, member, campaign, roles):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(CoordinatorScopeFactory(programme=member.cohort.edition.programme).user)
+    assert "questionnaire, wave, respondent, cohort" in client.get("/coordinate/import/").content.decode()
+    file = SimpleUploadedFile(
+        "paper.csv", _csv(f"journey,T1,P{member.person_id},a1,,,,,,,,"), content_type="text/csv"
+    )
+
+    preview = client.post("/coordinate/import/", {"kind": "responses", "file": file})
+    client.post("/coordinate/import/confirm/", {"digest": preview.context["digest"]})
+
+    assert preview.context["result"].created == 1
+    assert Response.objects.get().person == member.person
