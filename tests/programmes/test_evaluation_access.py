@@ -247,3 +247,69 @@ def test_the_answer_page_queries_do_not_grow_with_the_items(client, nantes):
 
     assert page_queries("small", 1) == page_queries("large", 6)
     assert services.layout_for  # the page builds its layout through the service
+
+
+def test_a_coordinator_creates_a_campaign_in_the_admin(client, nantes, lille, roles):
+    coordinator = CoordinatorScopeFactory(programme=nantes.edition.programme).user
+    questionnaire = ef.questionnaire()
+    client.force_login(coordinator)
+    data = {
+        "name": "Admin campaign",
+        "questionnaire": questionnaire.pk,
+        "edition": nantes.edition_id,
+        "cohorts": [nantes.pk],
+        "is_active": "on",
+        "waves-TOTAL_FORMS": "1",
+        "waves-INITIAL_FORMS": "0",
+        "waves-MIN_NUM_FORMS": "1",
+        "waves-MAX_NUM_FORMS": "1000",
+        "waves-0-wave": "T1",
+        "waves-0-offset_days": "0",
+        "waves-0-answer_days": "20",
+        "waves-0-remind_after_days": "5",
+        "waves-0-has_retrospective": "on",
+        "waves-0-ORDER": "1",
+    }
+
+    refused = client.post(reverse("evaluation_campaigns:add"), {**data, "cohorts": [lille.pk]})
+    created = client.post(reverse("evaluation_campaigns:add"), data)
+
+    assert refused.status_code == 200  # Lille is not offered to this coordinator
+    assert created.status_code == 302
+    campaign = selectors.visible_campaigns(coordinator).get(name="Admin campaign")
+    assert list(campaign.cohorts.all()) == [nantes]
+    assert list(campaign.waves.values_list("wave", "answer_days", "has_retrospective")) == [("T1", 20, True)]
+    assert campaign.created_by == coordinator
+
+
+def test_editing_a_shared_campaign_keeps_the_cohorts_of_other_scopes(client, nantes, lille, campaign, roles):
+    client.force_login(CoordinatorScopeFactory(programme=nantes.edition.programme).user)
+    wave_ids = list(campaign.waves.values_list("pk", "wave"))
+    data = {
+        "name": "Renamed",
+        "questionnaire": campaign.questionnaire_id,
+        "edition": campaign.edition_id,
+        "cohorts": [nantes.pk],
+        "is_active": "on",
+        "waves-TOTAL_FORMS": str(len(wave_ids)),
+        "waves-INITIAL_FORMS": str(len(wave_ids)),
+        "waves-MIN_NUM_FORMS": "1",
+        "waves-MAX_NUM_FORMS": "1000",
+    }
+    for index, (pk, wave) in enumerate(wave_ids):
+        data |= {
+            f"waves-{index}-id": str(pk),
+            f"waves-{index}-wave": wave,
+            f"waves-{index}-offset_days": "0",
+            f"waves-{index}-answer_days": "30",
+            f"waves-{index}-remind_after_days": "7",
+            f"waves-{index}-ORDER": str(index + 1),
+        }
+    data[f"waves-{len(wave_ids) - 1}-has_retrospective"] = "on"
+
+    response = client.post(reverse("evaluation_campaigns:edit", args=[campaign.pk]), data)
+
+    assert response.status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.name == "Renamed"
+    assert set(campaign.cohorts.all()) == {nantes, lille}
