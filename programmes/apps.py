@@ -13,10 +13,13 @@ class ProgrammesConfig(AppConfig):
         from programmes.demo_network import seed_network
         from programmes.evaluation.demo import seed_evaluation
         from programmes.evaluation.importers import ResponseImporter
+        from programmes.evaluation.scale import generate as generate_evaluation_scale
         from programmes.imports import register_importer
+        from programmes.scale import register_scale_generator
 
         # Permissions of models added by later migrations are granted to the roles after each migrate.
         post_migrate.connect(roles.sync_role_permissions_after_migrate, sender=self)
         register_seeder(seed_network)
         register_seeder(seed_evaluation)
         register_importer(ResponseImporter)
+        register_scale_generator(generate_evaluation_scale, order=40)

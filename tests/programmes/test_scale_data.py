@@ -9,7 +9,7 @@ import pytest
 
 from cjs.models import Contract, WorkLog
 from lms.models import CourseEnrolment, LessonCompletion, LessonPage
-from programmes.models import Attendance, Cohort, Enrolment, Person, Programme, User
+from programmes.models import Answer, Attendance, Cohort, Enrolment, Person, Programme, Response, User
 from programmes.statistics import edition_statistics
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +39,10 @@ def test_volumes_follow_the_scale(generated):
     completions = LessonCompletion.objects.filter(user__username__startswith="ref-").count()
     assert 150 * 8 <= completions <= 150 * 20
     assert "lesson_completions" in generated
+    # A tenth of the CJS members answer ten items at T0 and T1.
+    responses = Response.objects.filter(questionnaire__slug="reference-cjs")
+    assert responses.count() == 2 * 15
+    assert Answer.objects.filter(response__in=responses).count() == 2 * 15 * 10
 
 
 def test_rows_are_usable_by_the_app(generated):
