@@ -67,6 +67,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "flashcoop.delete_agendaitem",
         "flashcoop.view_followup",
         "flashcoop.change_followup",
+        # Certificates of their scope: inspect and revoke (the access policy decides which rows).
+        "lms.view_certificate",
     ],
     Role.FABRIQUE: [
         "wagtailadmin.access_admin",

@@ -14,8 +14,9 @@ from lms.models import (
     ModulePage,
     Question,
     Quiz,
+    TrainingProvider,
 )
-from tests.programmes.factories import UserFactory
+from tests.programmes.factories import OrganisationFactory, UserFactory
 
 
 def publish(parent: Page, page: Page) -> Page:
@@ -124,3 +125,31 @@ class CourseEnrolmentFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = CourseEnrolment
+
+
+def provider(**fields) -> TrainingProvider:
+    fields.setdefault("legal_name", "Coopérer pour Entreprendre")
+    fields.setdefault("siret", "12345678900017")
+    fields.setdefault("declaration_number", "52440012344")
+    return TrainingProvider.objects.create(organisation=OrganisationFactory(), **fields)
+
+
+def certified_course(
+    *,
+    minutes: tuple[int, ...] = (45, 50),
+    objectives: tuple[str, ...] = ("Objectif un", "Objectif deux"),
+    **fields,
+) -> tuple[CoursePage, list[LessonPage]]:
+    """A course with a certificate: one module, one "mark done" lesson per entry of `minutes`."""
+    fields.setdefault("title", "Découvrir la coopérative")
+    a_course = course(
+        has_certificate=True,
+        objectives=[{"type": "objective", "value": text} for text in objectives],
+        **fields,
+    )
+    a_module = module(a_course)
+    lessons = [
+        lesson(a_module, rule=CompletionRule.MARK_DONE, estimated_minutes=value, title=f"Séquence {index}")
+        for index, value in enumerate(minutes)
+    ]
+    return a_course, lessons
