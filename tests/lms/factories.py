@@ -1,11 +1,16 @@
 """Course trees for tests: pages are published through revisions, as editors do."""
 
+import datetime
+
+from django.utils import timezone
+
 from wagtail.models import Page, Site
 
 import factory
 
-from lms.choices import CompletionRule, QuestionKind
+from lms.choices import CertificateStatus, CompletionRule, QuestionKind
 from lms.models import (
+    Certificate,
     Choice,
     CourseEnrolment,
     CourseIndexPage,
@@ -153,3 +158,29 @@ def certified_course(
         for index, value in enumerate(minutes)
     ]
     return a_course, lessons
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    """A certificate row as the issuing task leaves it, without its PDF (views generate it on demand).
+    No course by default (as after the course page was deleted): pass one when the test needs it."""
+
+    user = factory.SubFactory(UserFactory, role="learner")
+    course = None
+    holder_first_name = "Camille"
+    holder_last_name = "Dupont"
+    course_title = factory.Sequence(lambda n: f"Parcours {n}")
+    objectives = factory.LazyFunction(lambda: ["Objectif un"])
+    issuer_name = "Fabrique Coopérative"
+    start_date = datetime.date(2025, 3, 3)
+    completion_date = datetime.date(2025, 3, 14)
+    realised_minutes = 95
+
+    class Meta:
+        model = Certificate
+
+    class Params:
+        revoked = factory.Trait(
+            status=CertificateStatus.REVOKED,
+            revoked_at=factory.LazyFunction(timezone.now),
+            revocation_reason="Erreur de saisie",
+        )
