@@ -36,6 +36,7 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("", include("programmes.api.urls")),
     path("lms/", include("lms.api.urls")),
+    path("certificates/", include("lms.api.public_urls")),
     path("cjs/", include("cjs.api.urls")),
     path("flashcoop/", include("flashcoop.api.urls")),
 ]

@@ -27,3 +27,14 @@ class CalloutKind(models.TextChoices):
     INFO = "info", _("Information")
     TIP = "tip", _("Tip")
     WARNING = "warning", _("Warning")
+
+
+class CertificateKind(models.TextChoices):
+    ATTESTATION = "attestation", _("Certificate of completion")
+    # Funded training (OPCO, CPF, France Travail...): the model the funders ask for.
+    REALISATION = "realisation", _("Certificat de réalisation")
+
+
+class CertificateStatus(models.TextChoices):
+    VALID = "valid", _("Valid")
+    REVOKED = "revoked", _("Revoked")

@@ -1,5 +1,7 @@
 """Demo courses for `seed_demo`: the network's "Créer une CAE" training (objectives from the 2018 activity
-report), "Découvrir la coopérative" for CJS members and "Animer une CJS" for facilitators.
+report, funded: its certificates are certificats de réalisation), "Découvrir la coopérative" and
+"Bienvenue dans la CJS" for CJS members, and "Animer une CJS" for facilitators. The demo learner has
+completed "Bienvenue dans la CJS" and holds its certificate.
 
 Idempotent: the catalogue, courses and quizzes are looked up by slug or title and left alone when they
 exist (an editor's changes survive), and demo learners' progress is only written with their enrolment.
@@ -78,6 +80,7 @@ class CourseSpec:
     quiz: QuizSpec
     modules: list[ModuleSpec] = field(default_factory=list)
     pass_mark: int = 70
+    is_funded: bool = False
 
 
 def text(*paragraphs: str) -> dict[str, Any]:
@@ -463,6 +466,7 @@ CREATE_CAE = CourseSpec(
     modality=Modality.IN_PERSON,
     hours="14",
     is_open=True,
+    is_funded=True,
     quiz=QuizSpec(
         title="Quiz : créer une CAE",
         questions=[
@@ -593,7 +597,114 @@ CREATE_CAE = CourseSpec(
     ],
 )
 
-COURSES = [DISCOVER, FACILITATE, CREATE_CAE]
+WELCOME = CourseSpec(
+    slug="bienvenue-dans-la-cjs",
+    title="Bienvenue dans la CJS",
+    summary=(
+        "Le parcours d'accueil des coopérant·es : d'où viennent les CJS, qui fait quoi pendant l'été et les "
+        "règles de vie que le groupe se donne."
+    ),
+    audience="Nouvelles et nouveaux coopérants des CJS.",
+    objectives=[
+        "Situer sa CJS dans le réseau des coopératives jeunesse de services.",
+        "Connaître l'équipe, le calendrier de l'été et les règles de vie du groupe.",
+    ],
+    prerequisites="<p>Aucun.</p>",
+    modality=Modality.BLENDED,
+    hours="1",
+    is_open=False,
+    quiz=QuizSpec(
+        title="Quiz : bienvenue dans la CJS",
+        questions=[
+            (
+                "Qui fixe les règles de vie du groupe ?",
+                QuestionKind.SINGLE,
+                "Le groupe les écrit ensemble à la première réunion ; l'animateur·rice rappelle le cadre.",
+                [
+                    ("Le groupe, ensemble", True),
+                    ("L'animateur·rice seul·e", False),
+                    ("Le client", False),
+                ],
+            ),
+            (
+                "Les CJS sont nées au Québec avant d'arriver en France.",
+                TRUE_FALSE,
+                "Vrai : les premières CJS sont québécoises (1988) ; la première CJS française date de 2013.",
+                [("Vrai", True), ("Faux", False)],
+            ),
+        ],
+    ),
+    modules=[
+        ModuleSpec(
+            "la-cjs-en-bref",
+            "La CJS en bref",
+            "D'où viennent les CJS et comment se passe l'été.",
+            [
+                LessonSpec(
+                    "d-ou-viennent-les-cjs",
+                    "D'où viennent les CJS ?",
+                    15,
+                    CompletionRule.VIEW,
+                    [
+                        text(
+                            "Les Coopératives Jeunesse de Services sont nées au Québec à la fin des années 1980. "
+                            "En France, la première CJS a ouvert en 2013 ; elles sont aujourd'hui des dizaines "
+                            "chaque été, portées par des coopératives d'activité et d'emploi et des associations."
+                        ),
+                    ],
+                ),
+                LessonSpec(
+                    "l-equipe-et-l-ete",
+                    "L'équipe et le calendrier de l'été",
+                    20,
+                    CompletionRule.MARK_DONE,
+                    [
+                        bullets(
+                            "Autour de vous pendant l'été :",
+                            [
+                                "deux animateur·rices qui accompagnent le groupe ;",
+                                "le comité local : la structure porteuse et les partenaires du territoire ;",
+                                "les clients : habitant·es, entreprises, associations, collectivités.",
+                            ],
+                        ),
+                        virtual_class(
+                            "Réunion d'accueil",
+                            "Une heure en visio pour se présenter et découvrir le calendrier de l'été.",
+                        ),
+                    ],
+                ),
+            ],
+        ),
+        ModuleSpec(
+            "vivre-ensemble",
+            "Vivre ensemble",
+            "Les règles que le groupe se donne.",
+            [
+                LessonSpec(
+                    "les-regles-de-vie",
+                    "Les règles de vie du groupe",
+                    15,
+                    CompletionRule.VIEW,
+                    [
+                        text(
+                            "Horaires, respect, téléphone, prise de parole : le groupe écrit ses règles à la "
+                            "première réunion et les affiche dans le local."
+                        ),
+                    ],
+                ),
+                LessonSpec(
+                    "quiz-bienvenue",
+                    "Quiz : bienvenue dans la CJS",
+                    10,
+                    CompletionRule.QUIZ,
+                    [QUIZ],
+                ),
+            ],
+        ),
+    ],
+)
+
+COURSES = [DISCOVER, WELCOME, FACILITATE, CREATE_CAE]
 
 
 def _provider() -> TrainingProvider:
@@ -660,6 +771,7 @@ def _course(catalogue: CourseIndexPage, spec: CourseSpec, provider: TrainingProv
         modality=spec.modality,
         estimated_hours=spec.hours,
         has_certificate=True,
+        is_funded=spec.is_funded,
         pass_mark=spec.pass_mark,
         is_open=spec.is_open,
         provider=provider,
@@ -708,12 +820,41 @@ def _enrol_with_progress(username: str, course: CoursePage, *, by: str, lessons_
         enrolment.save(update_fields=["last_lesson", "seen_at"])
 
 
+def _completed_with_certificate(username: str, course: CoursePage, *, by: str) -> None:
+    """A demo account that finished a course a few weeks ago and holds its certificate (PDF included).
+
+    The certificate is issued in-process, without the e-mail; running again issues nothing new."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        return
+    enrolment = CourseEnrolment.objects.filter(user=user, course=course).first()
+    if enrolment is None:
+        staff = User.objects.filter(username=by).first()
+        start = timezone.now() - datetime.timedelta(days=30)
+        enrolment = services.enrol_in_course(course=course, user=user, by=staff or user)
+        enrolment.enrolled_at = enrolment.seen_at = start
+        lessons = list(LessonPage.objects.live().descendant_of(course).order_by("path"))
+        LessonCompletion.objects.bulk_create(
+            LessonCompletion(
+                user=user, lesson=lesson, completed_at=start + datetime.timedelta(days=index + 1)
+            )
+            for index, lesson in enumerate(lessons)
+        )
+        enrolment.completed_at = start + datetime.timedelta(days=len(lessons))
+        enrolment.last_lesson = lessons[-1] if lessons else None
+        enrolment.save(update_fields=["enrolled_at", "seen_at", "completed_at", "last_lesson"])
+    if enrolment.completed_at is not None:
+        services.issue_certificate(enrolment=enrolment, notify=False, issued_at=enrolment.completed_at)
+
+
 def seed_courses() -> None:
-    """The catalogue under the site root, three courses, and the demo learner half-way through one."""
+    """The catalogue under the site root, four courses, the demo learner half-way through one and
+    certified for another."""
     provider = _provider()
     catalogue = _catalogue()
     courses = {spec.slug: _course(catalogue, spec, provider) for spec in COURSES}
     _enrol_with_progress("jeune", courses[DISCOVER.slug], by="animateur", lessons_done=3)
+    _completed_with_certificate("jeune", courses[WELCOME.slug], by="animateur")
     _enrol_with_progress("animateur", courses[FACILITATE.slug], by="fabrique", lessons_done=2)
 
 

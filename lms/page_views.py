@@ -70,6 +70,9 @@ def serve_course(course: CoursePage, request: HttpRequest) -> HttpResponse:
             "can_read": progress.is_enrolled
             or getattr(request, "is_preview", False)
             or selectors.is_course_editor(user, course),
+            "certificate": selectors.certificate_of(user, course)
+            if progress.enrolment is not None and progress.enrolment.completed_at is not None
+            else None,
         }
     )
     # The visit date only serves to announce lessons added since: write it when there was news

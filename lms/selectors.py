@@ -10,12 +10,16 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, cast
 
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.db.models import Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils import timezone
 
 from wagtail.models import Page
 
-from lms.choices import CompletionRule
+from lms.choices import CertificateStatus, CompletionRule
 from lms.models import (
+    Certificate,
     Choice,
     CourseEnrolment,
     CoursePage,
@@ -26,9 +30,11 @@ from lms.models import (
     Quiz,
     QuizAttempt,
 )
+from lms.models.certificates import CODE_PATTERN, normalise_code
 from programmes import access
 from programmes.choices import STARTED_STATUSES, CohortStatus, EnrolmentStatus
 from programmes.models import Cohort, Enrolment
+from programmes.roles import Role, role_names
 
 STEPLEN = Page.steplen
 
@@ -377,3 +383,109 @@ def members_with_accounts(cohort: Cohort) -> QuerySet[Enrolment]:
         status__in=[EnrolmentStatus.ENROLLED, EnrolmentStatus.ACTIVE],
         person__user__isnull=False,
     ).select_related("person__user")
+
+
+# --- Certificates ------------------------------------------------------------------------------------
+
+
+def realised_minutes(user: Any, course: CoursePage) -> int:
+    """Realised duration of a course for one learner, in minutes: the estimated time of the lessons of
+    the course they completed (required or optional). The one place the certificates read it from."""
+    lessons = LessonPage.objects.live().descendant_of(course)
+    total = LessonCompletion.objects.filter(user=user, lesson__in=lessons).aggregate(
+        total=Sum("lesson__estimated_minutes")
+    )["total"]
+    return int(total or 0)
+
+
+def my_certificates(user: Any) -> QuerySet[Certificate]:
+    """The learner's own certificates, the latest first (their snapshot: no join needed)."""
+    if not getattr(user, "is_authenticated", False):
+        return Certificate.objects.none()
+    return Certificate.objects.filter(user=user).order_by("-issued_at", "-pk")
+
+
+def certificate_of(user: Any, course: CoursePage) -> Certificate | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Certificate.objects.filter(user=user, course=course).first()
+
+
+def visible_certificates(user: Any) -> QuerySet[Certificate]:
+    """Certificates a user may open: their own, and those of the people the access policy shows them."""
+    if not getattr(user, "is_authenticated", False):
+        return Certificate.objects.none()
+    if access.sees_everything(user):
+        return Certificate.objects.all()
+    accounts = access.visible_people(user).filter(user__isnull=False).values("user_id")
+    return Certificate.objects.filter(Q(user=user) | Q(user_id__in=accounts))
+
+
+def managed_certificates(user: Any) -> QuerySet[Certificate]:
+    """Certificates of the people a staff member follows (the back office listing): not their own."""
+    if not getattr(user, "is_authenticated", False):
+        return Certificate.objects.none()
+    if access.sees_everything(user):
+        return Certificate.objects.all()
+    accounts = access.visible_people(user).filter(user__isnull=False).values("user_id")
+    return Certificate.objects.filter(user_id__in=accounts).exclude(user=user)
+
+
+def can_revoke_certificate(user: Any, certificate: Certificate) -> bool:
+    """The national team, and coordinators for the people of their scope (never their own)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if access.sees_everything(user):
+        return True
+    if Role.COORDINATOR not in role_names(user) or certificate.user_id == user.pk:
+        return False
+    return managed_certificates(user).filter(pk=certificate.pk).exists()
+
+
+@dataclasses.dataclass(frozen=True)
+class PublicCertificate:
+    """Everything the public verification tells about a certificate, and nothing else."""
+
+    code: str
+    holder: str  # first name and last initial: "Camille D."
+    course: str
+    issue_date: datetime.date
+    status: str
+    revocation_date: datetime.date | None
+
+    @property
+    def is_valid(self) -> bool:
+        return self.status == CertificateStatus.VALID
+
+    @property
+    def status_label(self) -> str:
+        return str(CertificateStatus(self.status).label)
+
+
+def public_certificate(raw_code: str) -> PublicCertificate | None:
+    """The public facts of the certificate a code names (one query); None for an unknown code."""
+    certificate = certificate_by_code(raw_code)
+    if certificate is None:
+        return None
+    return PublicCertificate(
+        code=certificate.code,
+        holder=certificate.holder_public_name,
+        course=certificate.course_title,
+        issue_date=timezone.localdate(certificate.issued_at),
+        status=certificate.status,
+        revocation_date=timezone.localdate(certificate.revoked_at) if certificate.revoked_at else None,
+    )
+
+
+def certificate_by_code(raw_code: str) -> Certificate | None:
+    """The certificate a typed or scanned code names; None for anything that is not one."""
+    code = normalise_code(raw_code)
+    if not CODE_PATTERN.match(code):
+        return None
+    return Certificate.objects.filter(code=code).first()
+
+
+def verification_url(code: str) -> str:
+    """The absolute address printed on a certificate and in its QR code."""
+    base = str(settings.ESSAIM_PUBLIC_BASE_URL).rstrip("/")
+    return f"{base}{reverse('lms:verify', args=[code])}"

@@ -1,18 +1,37 @@
-"""Writes of the training app: enrolments, lesson completion, quiz attempts and course completion."""
+"""Writes of the training app: enrolments, lesson completion, quiz attempts, course completion and
+certificates."""
 
 import dataclasses
+import datetime
+import logging
+import secrets
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.utils import timezone
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from lms import selectors
-from lms.choices import CompletionRule
-from lms.models import CourseEnrolment, CoursePage, LessonCompletion, LessonPage, Quiz, QuizAttempt
+from lms import selectors, tasks
+from lms.choices import CertificateKind, CertificateStatus, CompletionRule
+from lms.models import (
+    Certificate,
+    CourseEnrolment,
+    CoursePage,
+    LessonCompletion,
+    LessonPage,
+    Quiz,
+    QuizAttempt,
+)
+from lms.models.certificates import new_code
 from programmes import access, audit
-from programmes.models import Cohort
+from programmes import tasks as programme_tasks
+from programmes.models import Cohort, Person
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -89,8 +108,8 @@ def mark_course_seen(*, enrolment: CourseEnrolment) -> None:
 def complete_course_if_done(enrolment: CourseEnrolment) -> bool:
     """Set completed_at once every current required lesson is complete; True when the course is complete.
 
-    Idempotent: the date is set once (a conditional update, safe under concurrent calls). This is the
-    place where certificate issuance hooks in."""
+    Idempotent: the date is set once (a conditional update, safe under concurrent calls), and only the
+    call that sets it queues the certificate, after commit."""
     if enrolment.completed_at is not None:
         return True
     progress = selectors.course_progress(enrolment.user, enrolment.course)
@@ -102,6 +121,9 @@ def complete_course_if_done(enrolment: CourseEnrolment) -> bool:
     )
     if updated:
         enrolment.completed_at = now
+        if enrolment.course.has_certificate:
+            enrolment_id = enrolment.pk
+            transaction.on_commit(lambda: tasks.issue_certificate.delay(enrolment_id))
     else:
         enrolment.refresh_from_db(fields=["completed_at"])
     return True
@@ -209,3 +231,149 @@ def submit_quiz_attempt(*, enrolment: CourseEnrolment, lesson: LessonPage, answe
     if result.is_passed and lesson.completion_rule == CompletionRule.QUIZ:
         complete_lesson(enrolment=enrolment, lesson=lesson)
     return attempt
+
+
+# --- Certificates ---------------------------------------------------------------------------------
+
+
+def _holder_names(user: Any) -> tuple[str, str]:
+    """The learner's name as their participant file has it, else as their account has it."""
+    person = Person.objects.filter(user=user).only("first_name", "last_name").first()
+    first, last = (person.first_name, person.last_name) if person else (user.first_name, user.last_name)
+    first, last = str(first).strip(), str(last).strip()
+    return (first or str(user.username), last)
+
+
+def _snapshot(enrolment: CourseEnrolment) -> dict[str, Any]:
+    """What the certificate states, copied now so later edits never change it."""
+    course = enrolment.course
+    provider = course.provider
+    assert enrolment.completed_at is not None
+    first, last = _holder_names(enrolment.user)
+    is_realisation = bool(course.is_funded and provider is not None)
+    if course.is_funded and provider is None:
+        logger.warning("Funded course %s has no training provider: attestation issued instead.", course.pk)
+    return {
+        "kind": CertificateKind.REALISATION if is_realisation else CertificateKind.ATTESTATION,
+        "holder_first_name": first,
+        "holder_last_name": last,
+        "course_title": course.title,
+        "objectives": course.objective_texts,
+        "issuer_name": provider.legal_name if provider is not None else settings.ESSAIM_CERTIFICATE_ISSUER,
+        "provider_siret": provider.siret if provider is not None else "",
+        "provider_declaration_number": provider.declaration_number if provider is not None else "",
+        "start_date": timezone.localdate(enrolment.enrolled_at),
+        "completion_date": timezone.localdate(enrolment.completed_at),
+        "realised_minutes": selectors.realised_minutes(enrolment.user, course),
+    }
+
+
+def _create_certificate(enrolment: CourseEnrolment, issued_at: datetime.datetime) -> Certificate:
+    """Get or create the one certificate of this learner and course, whoever gets there first.
+
+    A concurrent run (a retry, a double submission) that loses the race on the unique constraint gets
+    the winner's certificate; a clash on the random code (never seen in practice) draws a new one."""
+    for _attempt in range(3):
+        existing = Certificate.objects.filter(user=enrolment.user, course=enrolment.course).first()
+        if existing is not None:
+            return existing
+        certificate = Certificate(
+            user=enrolment.user, course=enrolment.course, issued_at=issued_at, **_snapshot(enrolment)
+        )
+        certificate.full_clean(validate_unique=False, validate_constraints=False)
+        try:
+            with transaction.atomic():
+                certificate.save(force_insert=True)
+        except IntegrityError:
+            certificate.code = new_code()
+            continue
+        return certificate
+    raise IntegrityError("Could not store the certificate")
+
+
+def ensure_certificate_pdf(certificate: Certificate) -> Certificate:
+    """Generate the certificate's PDF unless it has one: one file per certificate, whatever the retries.
+
+    PostgreSQL serialises concurrent runs on the row lock; where there is none (SQLite), the conditional
+    update decides which file is kept and the loser removes its own."""
+    if certificate.pdf:
+        return certificate
+    from lms import pdf  # xhtml2pdf and reportlab are heavy: loaded by the processes that render only
+
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if not locked.pdf:
+            with translation.override(settings.LANGUAGE_CODE):
+                content = pdf.certificate_pdf(locked)
+            storage = locked.pdf.storage
+            name = storage.save(
+                f"certificates/{locked.issued_at:%Y}/{locked.code}-{secrets.token_urlsafe(12)}.pdf",
+                ContentFile(content),
+            )
+            if Certificate.objects.filter(pk=locked.pk, pdf="").update(pdf=name) == 0:
+                storage.delete(name)
+            locked.refresh_from_db(fields=["pdf"])
+    certificate.pdf = locked.pdf
+    return certificate
+
+
+def _notify_holder(certificate: Certificate) -> None:
+    """E-mail the learner once (claimed by a conditional update), after commit."""
+    if certificate.notified_at is not None:
+        return
+    now = timezone.now()
+    if not Certificate.objects.filter(pk=certificate.pk, notified_at__isnull=True).update(notified_at=now):
+        return
+    certificate.notified_at = now
+    email = str(certificate.user.email or "")
+    if not email:
+        return
+    base = str(settings.ESSAIM_PUBLIC_BASE_URL).rstrip("/")
+    context = {
+        "certificate": certificate,
+        "learner_url": f"{base}/learn/",
+        "verification_url": selectors.verification_url(certificate.code),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = "".join(render_to_string("lms/email/certificate_issued_subject.txt", context).splitlines())
+        body = render_to_string("lms/email/certificate_issued.txt", context)
+    transaction.on_commit(lambda: programme_tasks.send_email.delay(subject=subject, body=body, to=[email]))
+
+
+def issue_certificate(
+    *, enrolment: CourseEnrolment, notify: bool = True, issued_at: datetime.datetime | None = None
+) -> Certificate | None:
+    """Issue the certificate of a completed course (idempotent): the row, its PDF, then the e-mail.
+
+    None when there is nothing to certify (course not completed, or without a certificate). Safe to run
+    again at any step: a retry finds the row, generates the PDF only if it is missing, e-mails once.
+    `notify=False` and `issued_at` are for the demo seeder, which backdates and sends nothing."""
+    enrolment = CourseEnrolment.objects.select_related("course__provider", "user").get(pk=enrolment.pk)
+    if enrolment.completed_at is None or not enrolment.course.has_certificate:
+        return None
+    certificate = _create_certificate(enrolment, issued_at or timezone.now())
+    ensure_certificate_pdf(certificate)
+    if notify:
+        _notify_holder(certificate)
+    return certificate
+
+
+@transaction.atomic
+def revoke_certificate(*, certificate: Certificate, reason: str, by: Any) -> Certificate:
+    """Revoke a certificate with the reason (the public verification then says so); audit-logged."""
+    if not selectors.can_revoke_certificate(by, certificate):
+        raise PermissionDenied(_("You may not revoke this certificate."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the certificate is revoked.")})
+    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if locked.status == CertificateStatus.REVOKED:
+        raise ValidationError(_("This certificate is already revoked."))
+    locked.status = CertificateStatus.REVOKED
+    locked.revoked_at = timezone.now()
+    locked.revoked_by = by
+    locked.revocation_reason = reason
+    locked.full_clean(validate_unique=False)
+    locked.save(update_fields=["status", "revoked_at", "revoked_by", "revocation_reason"])
+    audit.record(actor=by, action="lms.certificate.revoke", target=locked, code=locked.code)
+    return locked

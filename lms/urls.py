@@ -1,12 +1,15 @@
 from django.urls import path
 
-from lms import views
+from lms import public_views, views
 
 app_name = "lms"
 
 urlpatterns = [
     path("learn/", views.learner_home, name="learner_home"),
+    path("learn/certificates/<str:code>/pdf/", views.certificate_pdf, name="certificate_pdf"),
     path("learn/cohorts/<int:pk>/progress/", views.cohort_progress, name="cohort_progress"),
     path("learn/cohorts/<int:pk>/progress.csv", views.cohort_progress_csv, name="cohort_progress_csv"),
     path("learn/cohorts/<int:pk>/enrol/", views.cohort_enrol, name="cohort_enrol"),
+    path("verify/", public_views.verify_form, name="verify_form"),
+    path("verify/<str:code>/", public_views.verify, name="verify"),
 ]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from lms import selectors, services
+from lms import downloads, selectors, services
 from lms.models import CoursePage
 from programmes import access, audit
 from programmes.evaluation import selectors as evaluation_selectors
@@ -36,8 +36,16 @@ def learner_home(request: HttpRequest) -> HttpResponse:
             "catalogue": selectors.open_courses_to_join(request.user),
             "cohorts": cohorts,
             "invitations": list(evaluation_selectors.open_invitations(request.user)),
+            "certificates": list(selectors.my_certificates(request.user)),
         },
     )
+
+
+@never_cache
+@login_required
+def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    certificate = downloads.downloadable_certificate(request.user, code)
+    return downloads.certificate_file_response(request.user, certificate)
 
 
 class CohortEnrolForm(forms.Form):

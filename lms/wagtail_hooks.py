@@ -1,4 +1,5 @@
-"""Admin of the training app: quizzes and training providers as snippets (chosen inside course pages)."""
+"""Admin of the training app: quizzes and training providers as snippets (chosen inside course pages),
+and the certificates of the people in the user's scope."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +8,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from lms.forms import QuizAdminForm
 from lms.models import Quiz, TrainingProvider
+from lms.viewsets import CertificateAdmin
 
 
 class QuizAdmin(SnippetViewSet):
@@ -27,7 +29,7 @@ class TrainingProviderAdmin(SnippetViewSet):
 
 
 class TrainingAdminGroup(SnippetViewSetGroup):
-    items = (QuizAdmin, TrainingProviderAdmin)
+    items = (QuizAdmin, TrainingProviderAdmin, CertificateAdmin)
     menu_icon = "doc-full"
     menu_label = _("Training")
     menu_name = "training"

@@ -77,6 +77,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *[f"programmes.{action}_campaign" for action in ["view", "add", "change"]],
         "programmes.view_response",
         "programmes.view_invitation",
+        # Certificates of their scope: inspect and revoke (the access policy decides which rows).
+        "lms.view_certificate",
     ],
     Role.FABRIQUE: [
         "wagtailadmin.access_admin",

@@ -1,12 +1,22 @@
 """Fixtures shared by every test."""
 
 import os
+import threading
+from unittest import mock
 
+from django.db import connections
 from django.utils import translation
 
 import pytest
+import redis
+from celery.contrib.testing.worker import start_worker
+from celery.fixups.django import DjangoWorkerFixup
+from celery.signals import task_postrun
 
+from config.celery import app as celery_app
 from programmes.roles import sync_role_permissions
+
+BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/15"
 
 
 def require_service(name: str, available: bool, detail: str = "") -> None:
@@ -32,3 +42,46 @@ def english(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(scope="module")
+def redis_worker():
+    """A real Celery worker on Redis, in a thread of this process, for the tests of one module (starting
+    workers concurrently in one process is not reliable: modules that need one start theirs in turn)."""
+    try:
+        redis.Redis.from_url(BROKER_URL, socket_connect_timeout=1).ping()
+        reachable, detail = True, ""
+    except redis.RedisError as error:
+        reachable, detail = False, str(error)
+    require_service("redis", reachable, detail)
+    task_postrun.connect(_close_worker_connections, weak=False)
+    previous = dict(celery_app.conf)
+    celery_app.close()  # earlier tests may have opened connections with the in-process settings
+    celery_app.conf.update(
+        broker_url=BROKER_URL,
+        task_always_eager=False,
+        broker_connection_retry_on_startup=False,
+    )
+    celery_app.control.purge()  # a message left by an interrupted run must not count as ours
+    try:
+        # The worker runs in a thread of this process: Celery's Django fixup would close the test's own
+        # database connection (which holds the test transaction): skip the fixup's connection closing.
+        with (
+            mock.patch.object(DjangoWorkerFixup, "install"),
+            start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
+        ):
+            yield
+    finally:
+        celery_app.conf.update(
+            broker_url=previous["broker_url"],
+            task_always_eager=previous["task_always_eager"],
+        )
+        celery_app.close()  # drops the connection pool so the next test starts clean
+        task_postrun.disconnect(_close_worker_connections)
+
+
+def _close_worker_connections(**kwargs) -> None:
+    """What Celery's Django fixup does after each task, for the worker's thread only: its database
+    connections would otherwise stay open and keep PostgreSQL from dropping the test database."""
+    if threading.current_thread() is not threading.main_thread():
+        connections.close_all()

@@ -218,6 +218,8 @@ SPECTACULAR_SETTINGS = {
         "MeetingKindEnum": "cjs.choices.MeetingKind",
         "VoteChoiceEnum": "cjs.choices.VoteChoice",
         "ServiceRequestStatusEnum": "cjs.choices.ServiceRequestStatus",
+        "CertificateStatusEnum": "lms.choices.CertificateStatus",
+        "CertificateKindEnum": "lms.choices.CertificateKind",
     },
     # Swagger UI is served from our static files (drf-spectacular-sidecar), never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -258,3 +260,9 @@ ESSAIM_BENCH = env.bool("ESSAIM_BENCH", default=False)
 ESSAIM_DISCLOSURE_THRESHOLD = 11
 # A CJS assembly votes validly when at least this share of its current members attends.
 ESSAIM_CJS_QUORUM = 0.5
+# Scheme and host printed on certificates (their QR code and verification link); the admin's by default.
+ESSAIM_PUBLIC_BASE_URL = env.str("ESSAIM_PUBLIC_BASE_URL", default=WAGTAILADMIN_BASE_URL)
+# Who issues the attestations of courses without a training provider.
+ESSAIM_CERTIFICATE_ISSUER = "Fabrique Coopérative"
+# How many certificate checks one address may make per period (django-ratelimit's syntax).
+ESSAIM_CERTIFICATE_VERIFY_RATE = "60/h"

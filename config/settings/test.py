@@ -1,5 +1,8 @@
 """Test settings: the base ones, faster hashing, no manifest for static files."""
 
+import tempfile
+from pathlib import Path
+
 from config.settings.base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -9,3 +12,5 @@ SECURE_SSL_REDIRECT = False
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # Tests run tasks in-process; the Celery integration tests switch to a real broker and worker themselves.
 CELERY_TASK_ALWAYS_EAGER = True
+# Generated files (certificates) never land in the working copy; tests that count files use their own folder.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "essaim-test-media"

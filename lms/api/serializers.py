@@ -1,8 +1,12 @@
 """Shapes of the training API. Quiz questions go out without anything that tells the right answer."""
 
+from django.urls import reverse
+
 from rest_framework import serializers
 
-from lms.choices import CompletionRule
+from lms import selectors
+from lms.choices import CertificateKind, CertificateStatus, CompletionRule
+from lms.models import Certificate
 
 
 class CourseListSerializer(serializers.Serializer):
@@ -77,3 +81,37 @@ class QuizAttemptResultSerializer(serializers.Serializer):
     passed = serializers.BooleanField()
     attempts_left = serializers.IntegerField(allow_null=True)
     results = QuestionResultSerializer(many=True)
+
+
+class CertificateSerializer(serializers.Serializer):
+    """One of the caller's certificates (built from lms.Certificate)."""
+
+    code = serializers.CharField(help_text="Verification code, also printed under the QR code.")
+    course = serializers.CharField(source="course_title", help_text="Course title when it was issued.")
+    kind = serializers.ChoiceField(choices=CertificateKind.choices)
+    issued_at = serializers.DateTimeField()
+    status = serializers.ChoiceField(choices=CertificateStatus.choices)
+    realised_minutes = serializers.IntegerField()
+    pdf_url = serializers.SerializerMethodField(help_text="Download (holder, while it is valid).")
+    verification_url = serializers.SerializerMethodField(help_text="Public page anyone can check it on.")
+
+    def get_pdf_url(self, certificate: Certificate) -> str | None:
+        if not certificate.is_valid:
+            return None
+        path = reverse("api:lms-certificate-pdf", args=[certificate.code])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+    def get_verification_url(self, certificate: Certificate) -> str:
+        return selectors.verification_url(certificate.code)
+
+
+class PublicCertificateSerializer(serializers.Serializer):
+    """All a public verification tells (built from lms.selectors.PublicCertificate)."""
+
+    code = serializers.CharField()
+    holder = serializers.CharField(help_text='First name and last initial only, e.g. "Camille D.".')
+    course = serializers.CharField()
+    issue_date = serializers.DateField()
+    status = serializers.ChoiceField(choices=CertificateStatus.choices)
+    revocation_date = serializers.DateField(allow_null=True)

@@ -1,23 +1,41 @@
-"""Training API: the catalogue with progress, enrolment, lesson completion and quiz attempts."""
+"""Training API: the catalogue with progress, enrolment, lesson completion, quiz attempts, the caller's
+certificates, and the public certificate verification."""
+
+from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet, prefetch_related_objects
-from django.http import Http404
+from django.http import FileResponse, Http404
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 
-from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import decorators, exceptions, response, serializers, status, viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import (
+    decorators,
+    exceptions,
+    permissions,
+    renderers,
+    response,
+    serializers,
+    status,
+    views,
+    viewsets,
+)
 from rest_framework.request import Request
 
-from lms import selectors, services
+from lms import downloads, public_views, selectors, services
 from lms.api.serializers import (
+    CertificateSerializer,
     CourseDetailSerializer,
     CourseListSerializer,
     LessonCompletionSerializer,
+    PublicCertificateSerializer,
     QuizAttemptRequestSerializer,
     QuizAttemptResultSerializer,
 )
-from lms.models import CourseEnrolment, CoursePage, LessonPage
+from lms.models import Certificate, CourseEnrolment, CoursePage, LessonPage
 
 
 class CourseViewSet(viewsets.GenericViewSet[CoursePage]):
@@ -143,3 +161,91 @@ class LessonViewSet(viewsets.GenericViewSet[LessonPage]):
             ],
         }
         return response.Response(QuizAttemptResultSerializer(data).data, status=status.HTTP_201_CREATED)
+
+
+class PdfRenderer(renderers.BaseRenderer):
+    """Lets clients ask for `application/pdf`; the file itself is a FileResponse, errors have no body."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
+    ) -> bytes:
+        return data if isinstance(data, bytes) else b""
+
+
+class CertificateViewSet(viewsets.GenericViewSet[Certificate]):
+    """The caller's own certificates, the latest first, with their download and verification links."""
+
+    serializer_class = CertificateSerializer
+    lookup_field = "code"
+    lookup_value_regex = "[A-Za-z0-9-]+"
+
+    def get_queryset(self) -> QuerySet[Certificate]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return Certificate.objects.none()
+        return selectors.my_certificates(self.request.user)
+
+    @extend_schema(responses=CertificateSerializer(many=True))
+    def list(self, request: Request) -> response.Response:
+        queryset = self.get_queryset()
+        page = self.paginate_queryset(queryset)
+        rows = page if page is not None else list(queryset)
+        data = CertificateSerializer(rows, many=True, context=self.get_serializer_context()).data
+        return self.get_paginated_response(data) if page is not None else response.Response(data)
+
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            404: OpenApiResponse(description="Not yours, not in your scope, revoked, or unknown."),
+        }
+    )
+    @decorators.action(detail=True, methods=["get"], renderer_classes=[PdfRenderer, renderers.JSONRenderer])
+    def pdf(self, request: Request, code: str | None = None) -> FileResponse:
+        """Download the PDF: the holder while it is valid, and staff who may see the person."""
+        certificate = downloads.downloadable_certificate(request.user, code or "")
+        return downloads.certificate_file_response(request.user, certificate)
+
+
+@method_decorator(never_cache, name="dispatch")
+class CertificateVerificationView(views.APIView):
+    """Public check of a certificate by its code, without login: the holder's first name and last
+    initial, the course, the issue date and the status. Unknown codes answer 404; rate-limited per address."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [permissions.AllowAny]
+    serializer_class = PublicCertificateSerializer
+
+    @extend_schema(
+        auth=[],
+        tags=["certificates"],
+        responses={
+            200: PublicCertificateSerializer,
+            404: OpenApiResponse(description="No certificate has this code."),
+            429: OpenApiResponse(description="Too many checks from this address."),
+        },
+        examples=[
+            OpenApiExample(
+                "Valid certificate",
+                value={
+                    "code": "7KQ2MXR9TB4H",
+                    "holder": "Camille D.",
+                    "course": "Découvrir la coopérative",
+                    "issue_date": "2025-06-12",
+                    "status": "valid",
+                    "revocation_date": None,
+                },
+                response_only=True,
+            )
+        ],
+    )
+    def get(self, request: Request, code: str) -> response.Response:
+        if public_views.is_limited(request):
+            raise exceptions.Throttled()
+        found = selectors.public_certificate(code)
+        if found is None:
+            raise exceptions.NotFound()
+        return response.Response(PublicCertificateSerializer(found).data)

@@ -1,10 +1,12 @@
 """Models of the training app. They depend on programmes only; programmes never imports them."""
 
+from lms.models.certificates import Certificate
 from lms.models.courses import CourseIndexPage, CoursePage, LessonPage, ModulePage, TrainingProvider
 from lms.models.progress import CourseEnrolment, LessonCompletion, QuizAttempt
 from lms.models.quizzes import Choice, Question, Quiz
 
 __all__ = [
+    "Certificate",
     "Choice",
     "CourseEnrolment",
     "CourseIndexPage",

@@ -101,6 +101,14 @@ class CoursePage(Page):
         validators=[MinValueValidator(0)],
     )
     has_certificate = models.BooleanField(_("certificate on completion"), default=False)
+    is_funded = models.BooleanField(
+        _("funded training"),
+        default=False,
+        help_text=_(
+            "Funded by an OPCO, the CPF, France Travail or a region: certificates are then "
+            "« certificats de réalisation » carrying the training provider's identity."
+        ),
+    )
     pass_mark = models.PositiveSmallIntegerField(
         _("pass mark (%)"),
         default=70,
@@ -131,6 +139,7 @@ class CoursePage(Page):
                 FieldPanel("estimated_hours"),
                 FieldPanel("pass_mark"),
                 FieldPanel("has_certificate"),
+                FieldPanel("is_funded"),
                 FieldPanel("is_open"),
                 FieldPanel("provider"),
             ],
@@ -153,6 +162,17 @@ class CoursePage(Page):
     @property
     def objective_texts(self) -> list[str]:
         return [str(item.value) for item in self.objectives]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.is_funded and self.provider_id is None:
+            raise ValidationError(
+                {
+                    "provider": _(
+                        "A funded training needs its training provider (printed on its certificates)."
+                    )
+                }
+            )
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         from lms import page_views

@@ -1,10 +1,13 @@
-"""The demo learner follows her course to the end on a phone: continue, mark done, fail and pass the quiz."""
+"""The demo learner follows her course to the end on a phone: continue, mark done, fail and pass the quiz,
+download her certificate; then an anonymous visitor checks it by its code."""
 
 import re
+from pathlib import Path
 from urllib.parse import urlparse
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
+from tests.e2e.conftest import DESKTOP_VIEWPORT
 from tests.e2e.helpers import login
 
 # Texts in French or in English: the French catalogue may not translate every string yet.
@@ -15,6 +18,9 @@ SUBMIT_ANSWERS = re.compile(r"Valider|Envoyer|Submit", re.I)
 NOT_PASSED = re.compile(r"pas encore réussi|not passed yet", re.I)
 PASSED = re.compile(r"Quiz réussi|Quiz passed", re.I)
 COMPLETED = re.compile(r"Termin[ée]|Completed", re.I)
+DOWNLOAD = re.compile(r"Télécharger|Download", re.I)
+VERIFY = re.compile(r"^\s*(Vérifier|Verify)\s*$", re.I)
+VALID = re.compile(r"valide|valid", re.I)
 
 WRONG = ["Autant de voix que d'heures travaillées", "Le temps de travail", "Faux"]
 RIGHT = [
@@ -37,7 +43,7 @@ def answer(page: Page, choices: list[str]) -> None:
 
 
 def test_the_learner_continues_her_course_and_passes_the_quiz_on_a_phone(
-    phone_page: Page, live_server, demo_data
+    phone_page: Page, browser: Browser, live_server, demo_data, tmp_path: Path
 ):
     page = phone_page
     login(page, live_server.url, "jeune")
@@ -83,3 +89,31 @@ def test_the_learner_continues_her_course_and_passes_the_quiz_on_a_phone(
     card = page.locator(".course-card").filter(has_text="Découvrir la coopérative")
     expect(card.locator("progress")).to_have_attribute("value", "100")
     expect(card).to_contain_text(COMPLETED)
+
+    # Her certificate was issued on completion: she downloads it from her space.
+    certificate = page.locator(".certificate-card").filter(has_text="Découvrir la coopérative")
+    expect(certificate).to_be_visible()
+    with page.expect_download() as download_info:
+        certificate.get_by_role("link", name=DOWNLOAD).tap()
+    download = download_info.value
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    assert download.suggested_filename.endswith(".pdf")
+    assert saved.read_bytes().startswith(b"%PDF")
+    code = certificate.locator(".certificate-code").inner_text().strip()
+
+    # Anyone she shows it to checks the code, without an account, and learns only her first name and initial.
+    visitor = browser.new_context(locale="fr-FR", viewport=DESKTOP_VIEWPORT, base_url=live_server.url)
+    try:
+        check = visitor.new_page()
+        check.goto("/verify/")
+        check.locator("input[name=code]").fill(code.lower())
+        with check.expect_navigation():
+            check.get_by_role("button", name=VERIFY).click()
+        expect(check.locator(".verification-status")).to_contain_text(VALID)
+        expect(check.locator(".verification-holder")).to_have_text("Lina M.")
+        expect(check.locator("main")).to_contain_text("Découvrir la coopérative")
+        assert "Moreau" not in check.content()
+        assert urlparse(check.url).path == f"/verify/{code}/"
+    finally:
+        visitor.close()

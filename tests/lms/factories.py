@@ -1,11 +1,16 @@
 """Course trees for tests: pages are published through revisions, as editors do."""
 
+import datetime
+
+from django.utils import timezone
+
 from wagtail.models import Page, Site
 
 import factory
 
-from lms.choices import CompletionRule, QuestionKind
+from lms.choices import CertificateStatus, CompletionRule, QuestionKind
 from lms.models import (
+    Certificate,
     Choice,
     CourseEnrolment,
     CourseIndexPage,
@@ -14,8 +19,9 @@ from lms.models import (
     ModulePage,
     Question,
     Quiz,
+    TrainingProvider,
 )
-from tests.programmes.factories import UserFactory
+from tests.programmes.factories import OrganisationFactory, UserFactory
 
 
 def publish(parent: Page, page: Page) -> Page:
@@ -124,3 +130,57 @@ class CourseEnrolmentFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = CourseEnrolment
+
+
+def provider(**fields) -> TrainingProvider:
+    fields.setdefault("legal_name", "Coopérer pour Entreprendre")
+    fields.setdefault("siret", "12345678900017")
+    fields.setdefault("declaration_number", "52440012344")
+    return TrainingProvider.objects.create(organisation=OrganisationFactory(), **fields)
+
+
+def certified_course(
+    *,
+    minutes: tuple[int, ...] = (45, 50),
+    objectives: tuple[str, ...] = ("Objectif un", "Objectif deux"),
+    **fields,
+) -> tuple[CoursePage, list[LessonPage]]:
+    """A course with a certificate: one module, one "mark done" lesson per entry of `minutes`."""
+    fields.setdefault("title", "Découvrir la coopérative")
+    a_course = course(
+        has_certificate=True,
+        objectives=[{"type": "objective", "value": text} for text in objectives],
+        **fields,
+    )
+    a_module = module(a_course)
+    lessons = [
+        lesson(a_module, rule=CompletionRule.MARK_DONE, estimated_minutes=value, title=f"Séquence {index}")
+        for index, value in enumerate(minutes)
+    ]
+    return a_course, lessons
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    """A certificate row as the issuing task leaves it, without its PDF (views generate it on demand).
+    No course by default (as after the course page was deleted): pass one when the test needs it."""
+
+    user = factory.SubFactory(UserFactory, role="learner")
+    course = None
+    holder_first_name = "Camille"
+    holder_last_name = "Dupont"
+    course_title = factory.Sequence(lambda n: f"Parcours {n}")
+    objectives = factory.LazyFunction(lambda: ["Objectif un"])
+    issuer_name = "Fabrique Coopérative"
+    start_date = datetime.date(2025, 3, 3)
+    completion_date = datetime.date(2025, 3, 14)
+    realised_minutes = 95
+
+    class Meta:
+        model = Certificate
+
+    class Params:
+        revoked = factory.Trait(
+            status=CertificateStatus.REVOKED,
+            revoked_at=factory.LazyFunction(timezone.now),
+            revocation_reason="Erreur de saisie",
+        )

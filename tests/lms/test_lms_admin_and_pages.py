@@ -88,10 +88,16 @@ def test_the_demo_courses_are_seeded_once_with_the_learner_half_way(client):
     seed_courses()
 
     courses = {course.slug: course for course in CoursePage.objects.all()}
-    assert set(courses) == {"decouvrir-la-cooperative", "animer-une-cjs", "creer-une-cae"}
+    assert set(courses) == {
+        "decouvrir-la-cooperative",
+        "bienvenue-dans-la-cjs",
+        "animer-une-cjs",
+        "creer-une-cae",
+    }
     assert len(courses["creer-une-cae"].objective_texts) == 8
     assert courses["creer-une-cae"].provider.siret.isdigit()
-    assert Quiz.objects.count() == 3
+    assert courses["creer-une-cae"].is_funded
+    assert Quiz.objects.count() == 4
     for course in courses.values():
         progress = selectors.course_progress(None, course)
         assert 2 <= len(progress.modules) <= 3
@@ -101,8 +107,7 @@ def test_the_demo_courses_are_seeded_once_with_the_learner_half_way(client):
             for state in progress.lessons
             for block in LessonPage.objects.get(pk=state.lesson.pk).body
         )
-    jeune = CourseEnrolment.objects.get(user__username="jeune")
-    assert jeune.course.slug == "decouvrir-la-cooperative"
+    jeune = CourseEnrolment.objects.get(user__username="jeune", course__slug="decouvrir-la-cooperative")
     assert selectors.course_progress(jeune.user, jeune.course).progress == 0.5
     assert CourseEnrolment.objects.get(user__username="animateur").course.slug == "animer-une-cjs"
     client.force_login(jeune.user)
