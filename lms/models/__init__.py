@@ -1,6 +1,7 @@
 """Models of the training app. They depend on programmes only; programmes never imports them."""
 
 from lms.models.courses import CourseIndexPage, CoursePage, LessonPage, ModulePage, TrainingProvider
+from lms.models.digcomp import DigitalSkillsAssessment, DigitalSkillsRating
 from lms.models.progress import CourseEnrolment, LessonCompletion, QuizAttempt
 from lms.models.quizzes import Choice, Question, Quiz
 
@@ -9,6 +10,8 @@ __all__ = [
     "CourseEnrolment",
     "CourseIndexPage",
     "CoursePage",
+    "DigitalSkillsAssessment",
+    "DigitalSkillsRating",
     "LessonCompletion",
     "LessonPage",
     "ModulePage",
