@@ -10,6 +10,8 @@ class LmsConfig(AppConfig):
 
     def ready(self) -> None:
         from lms.demo import seed_courses
+        from lms.demo_digcomp import seed_digital_skills
         from programmes.demo import register_seeder
 
         register_seeder(seed_courses)
+        register_seeder(seed_digital_skills)
