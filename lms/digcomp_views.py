@@ -128,13 +128,14 @@ def _change(now: float | None, before: float | None) -> float | None:
     return None if now is None or before is None else now - before
 
 
-def _signed(value: float | None) -> str:
+def _signed(value: float | None, decimals: int = 1) -> str:
+    """A change for people: "+1.5", "-1" (with a minus sign) or "no change" ("" when there is nothing to compare)."""
     if value is None:
         return ""
-    rounded = round(value, 1)
+    rounded = round(value, decimals)
     if rounded == 0:
-        return "="
-    return ("+" if rounded > 0 else "\u2212") + str(formats.number_format(abs(rounded), 1))
+        return _("no change")
+    return ("+" if rounded > 0 else "\u2212") + str(formats.number_format(abs(rounded), decimals))
 
 
 def _level_text(framework: digcomp.Framework, level: int | None) -> str:
@@ -190,7 +191,7 @@ def _result_context(
                     "text": _level_text(framework, level),
                     "statement": "" if level is None else digcomp.LEVEL_STATEMENTS[level],
                     "previous": _level_text(framework, earlier) if previous else "",
-                    "change": _signed(_change(level, earlier)) if previous else "",
+                    "change": _signed(_change(level, earlier), 0) if previous else "",
                 }
             )
         areas.append(

@@ -117,11 +117,9 @@ def test_each_step_shows_one_area_with_accessible_radio_groups_and_descriptions(
     assert html.count('<fieldset class="digcomp-competence"') == 6
     for competence in framework.area("2").competences:
         slug = competence.code.replace(".", "")
-        assert f'aria-describedby="description-{slug}"' in html
-        assert (
-            f'<p class="competence-description" id="description-{slug}">{escape(competence.description)}'
-            in html
-        )
+        assert f'aria-describedby="example-{slug} description-{slug}"' in html
+        assert f'<p class="competence-example" id="example-{slug}">{escape(competence.example)}</p>' in html
+        assert f"</span> {escape(competence.description)}</p>" in html
         assert html.count(f'name="{competence.code}"') == 10  # levels 0..8 and "I don't know"
     assertContains(
         response, '<legend><span class="competence-code">2.6</span> Managing digital identity</legend>'
