@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet, prefetch_related_objects
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import decorators, exceptions, permissions, response, serializers, status, views, viewsets
@@ -285,6 +286,10 @@ class DigcompAggregatesView(views.APIView):
     def get(self, request: Request) -> response.Response:
         slug = request.query_params.get("programme", "")
         year = request.query_params.get("edition", "")
+        if not slug:
+            raise serializers.ValidationError(
+                {"programme": [_("Give the programme's code, for example programme=cjs.")]}
+            )
         scope = programme_selectors.dashboard_scope(request.user, programme_slug=slug, year=year)
         if scope.programme is None or scope.programme.slug != slug or (year and str(scope.year) != year):
             raise Http404

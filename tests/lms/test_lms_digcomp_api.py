@@ -105,3 +105,12 @@ def test_the_schema_documents_the_digital_skills_endpoints(client):
     for path in ("framework/", "assessments/", "assessments/{id}/", "aggregates/"):
         assert f"{BASE}/{path}" in paths
     assert "post" in paths[f"{BASE}/assessments/"]
+
+
+def test_the_group_results_need_a_programme(client, english):
+    client.force_login(UserFactory(role="fabrique"))
+
+    response = client.get(f"{BASE}/aggregates/")
+
+    assert response.status_code == 400
+    assert response.json() == {"programme": ["Give the programme's code, for example programme=cjs."]}
