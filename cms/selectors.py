@@ -3,12 +3,12 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from programmes.disclosure import disclosed_count, disclosure_threshold
 from programmes.models import Cohort, Commune, Department, Edition, Partnership, Programme, Region
 from programmes.statistics import edition_statistics
 from programmes.text import normalise
@@ -30,18 +30,6 @@ class EditionFigures:
     programme: Programme
     year: int
     figures: list[Figure]
-
-
-def disclosure_threshold() -> int:
-    return int(settings.ESSAIM_DISCLOSURE_THRESHOLD)
-
-
-def disclosed_count(count: int) -> str:
-    """A person count as published: « < 11 » below the threshold, the number otherwise."""
-    threshold = disclosure_threshold()
-    if count < threshold:
-        return f"< {threshold}"
-    return str(number_format(count, force_grouping=True))
 
 
 def disclosed_share(share: float | None, *, base: int) -> str | None:

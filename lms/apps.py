@@ -11,8 +11,10 @@ class LmsConfig(AppConfig):
     def ready(self) -> None:
         from lms import scale
         from lms.demo import seed_courses
+        from lms.demo_digcomp import seed_digital_skills
         from programmes.demo import register_seeder
         from programmes.scale import register_scale_generator
 
         register_seeder(seed_courses)
         register_scale_generator(scale.generate, order=30)
+        register_seeder(seed_digital_skills)

@@ -7,22 +7,25 @@ bar at once. Every function here runs a fixed number of queries whatever the num
 import dataclasses
 import datetime
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 from django.conf import settings
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from wagtail.models import Page
 
+from lms import digcomp
 from lms.choices import CertificateStatus, CompletionRule
 from lms.models import (
     Certificate,
     Choice,
     CourseEnrolment,
     CoursePage,
+    DigitalSkillsAssessment,
+    DigitalSkillsRating,
     LessonCompletion,
     LessonPage,
     ModulePage,
@@ -31,9 +34,9 @@ from lms.models import (
     QuizAttempt,
 )
 from lms.models.certificates import CODE_PATTERN, normalise_code
-from programmes import access
+from programmes import access, disclosure
 from programmes.choices import STARTED_STATUSES, CohortStatus, EnrolmentStatus
-from programmes.models import Cohort, Enrolment
+from programmes.models import Cohort, Enrolment, Programme
 from programmes.roles import Role, role_names
 
 STEPLEN = Page.steplen
@@ -489,3 +492,280 @@ def verification_url(code: str) -> str:
     """The absolute address printed on a certificate and in its QR code."""
     base = str(settings.ESSAIM_PUBLIC_BASE_URL).rstrip("/")
     return f"{base}{reverse('lms:verify', args=[code])}"
+
+
+# --- Digital skills self-assessment (DigComp) -------------------------------------------------------
+
+Levels = dict[str, int | None]
+
+
+def _mean(values: Iterable[float]) -> float | None:
+    values = list(values)
+    return sum(values) / len(values) if values else None
+
+
+def area_averages(levels: Levels) -> dict[str, float | None]:
+    """Each area's mean level over the competences rated (0..8); "I don't know" is left out, and an area
+    with no level at all has no average (None)."""
+    by_area: dict[str, list[float]] = {
+        area: [] for area in dict.fromkeys(map(digcomp.area_of, digcomp.codes()))
+    }
+    for code, level in levels.items():
+        if level is not None:
+            by_area.setdefault(digcomp.area_of(code), []).append(level)
+    return {area: _mean(values) for area, values in by_area.items()}
+
+
+@dataclasses.dataclass(frozen=True)
+class AssessmentResult:
+    """One self-assessment with its levels by competence code."""
+
+    assessment: DigitalSkillsAssessment
+    levels: Levels
+
+    @property
+    def area_averages(self) -> dict[str, float | None]:
+        return area_averages(self.levels)
+
+    @property
+    def average(self) -> float | None:
+        """Mean of every level given (not of the area means), "I don't know" left out."""
+        return _mean(level for level in self.levels.values() if level is not None)
+
+    @property
+    def unknown(self) -> int:
+        return sum(1 for level in self.levels.values() if level is None)
+
+
+def my_digital_skills_assessments(user: Any) -> list[AssessmentResult]:
+    """A person's own self-assessments, newest first, with their levels (two queries)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    assessments = (
+        DigitalSkillsAssessment.objects.filter(user=user)
+        .prefetch_related("ratings")
+        .order_by("-submitted_at", "-pk")
+    )
+    return [
+        AssessmentResult(
+            assessment=assessment,
+            levels={rating.competence: rating.level for rating in assessment.ratings.all()},
+        )
+        for assessment in assessments
+    ]
+
+
+@dataclasses.dataclass(frozen=True)
+class CompetenceDistribution:
+    """How many respondents gave each level (0..8) to one competence, and how many did not know."""
+
+    code: str
+    counts: tuple[int, ...]
+    unknown: int
+
+    @property
+    def rated(self) -> int:
+        return sum(self.counts)
+
+    @property
+    def average(self) -> float | None:
+        total = self.rated
+        return sum(level * count for level, count in enumerate(self.counts)) / total if total else None
+
+
+class Suppression:
+    NONE = ""
+    # Fewer respondents than the disclosure threshold.
+    THRESHOLD = "threshold"
+    # Enough respondents, but shown beside its sub-groups it would reveal a small group by subtraction.
+    SECONDARY = "secondary"
+
+
+@dataclasses.dataclass(frozen=True)
+class GroupAggregate:
+    """The self-assessments of one group (a programme, an edition or a cohort in the user's scope).
+
+    Nobody is named. A suppressed group carries no figure at all, not even its respondent count."""
+
+    kind: str  # "programme", "edition" or "cohort"
+    key: str  # "programme", "edition-2026", "cohort-12": what the page and the API select groups by
+    name: str
+    year: int | None
+    cohort: Cohort | None
+    suppression: str
+    respondents: int | None
+    area_averages: dict[str, float | None]
+    competences: list[CompetenceDistribution]
+
+    @property
+    def is_disclosed(self) -> bool:
+        return self.suppression == Suppression.NONE
+
+    @property
+    def respondents_display(self) -> str:
+        if self.respondents is None:
+            return f"< {disclosure.disclosure_threshold()}"
+        return disclosure.disclosed_count(self.respondents)
+
+
+@dataclasses.dataclass(frozen=True)
+class DigitalSkillsAggregates:
+    programme: Programme
+    year: int | None
+    threshold: int
+    groups: list[GroupAggregate]  # the programme, the chosen edition, then its cohorts by name
+
+    def group(self, key: str) -> GroupAggregate | None:
+        return next((group for group in self.groups if group.key == key), None)
+
+
+def _group_figures(
+    kind: str, key: str, name: str, users: set[int], levels: dict[int, Levels], suppression: str, **extra: Any
+) -> GroupAggregate:
+    if suppression != Suppression.NONE:
+        return GroupAggregate(
+            kind,
+            key,
+            name,
+            suppression=suppression,
+            respondents=None,
+            area_averages={},
+            competences=[],
+            **extra,
+        )
+    people = [levels[user] for user in sorted(users)]
+    per_person = [area_averages(person) for person in people]
+    areas = {
+        area: _mean(value for averages in per_person if (value := averages[area]) is not None)
+        for area in dict.fromkeys(map(digcomp.area_of, digcomp.codes()))
+    }
+    competences = []
+    for code in digcomp.codes():
+        counts = [0] * len(digcomp.SCALE)
+        unknown = 0
+        for person in people:
+            level = person.get(code)
+            if level is None:
+                unknown += 1
+            else:
+                counts[level] += 1
+        competences.append(CompetenceDistribution(code=code, counts=tuple(counts), unknown=unknown))
+    return GroupAggregate(
+        kind,
+        key,
+        name,
+        suppression=suppression,
+        respondents=len(users),
+        area_averages=areas,
+        competences=competences,
+        **extra,
+    )
+
+
+def _suppression(users: set[int], shown_parts: list[set[int]]) -> str:
+    if not disclosure.is_disclosable(len(users)):
+        return Suppression.THRESHOLD
+    if disclosure.reveals_small_group(users, shown_parts):
+        return Suppression.SECONDARY
+    return Suppression.NONE
+
+
+def digital_skills_aggregates(
+    user: Any, *, programme: Programme, year: int | None
+) -> DigitalSkillsAggregates:
+    """Self-assessments of the members of the user's staffed cohorts of a programme, by group, under the
+    disclosure rules, in a fixed number of queries.
+
+    Each respondent counts once per group with their latest self-assessment (current DigComp version).
+    Respondents are members who started (enrolled or further) and have an account. Groups below the
+    threshold are suppressed; so is a total that would reveal them by subtraction (secondary suppression,
+    checked over every edition and cohort of the programme, not only the ones on the page)."""
+    cohorts = list(
+        access.staffed_cohorts(user)
+        .filter(edition__programme=programme)
+        .select_related("edition")
+        .order_by("edition__year", "name", "pk")
+    )
+    members = Enrolment.objects.filter(
+        cohort__in=[cohort.pk for cohort in cohorts],
+        role=Enrolment.Role.MEMBER,
+        status__in=STARTED_STATUSES,
+        person__user__isnull=False,
+    )
+    pairs = list(members.values_list("cohort_id", "person__user_id"))
+    latest = (
+        DigitalSkillsAssessment.objects.filter(
+            user_id=OuterRef("assessment__user_id"), framework_version=digcomp.VERSION
+        )
+        .order_by("-submitted_at", "-pk")
+        .values("pk")[:1]
+    )
+    levels: dict[int, Levels] = defaultdict(dict)
+    ratings = DigitalSkillsRating.objects.filter(
+        assessment__user_id__in=members.values("person__user_id"), assessment_id=Subquery(latest)
+    ).values_list("assessment__user_id", "competence", "level")
+    for person, code, level in ratings:
+        levels[person][code] = level
+
+    by_cohort: dict[int, set[int]] = defaultdict(set)
+    for cohort_id, person in pairs:
+        if person in levels:
+            by_cohort[cohort_id].add(person)
+    years = sorted({cohort.edition.year for cohort in cohorts})
+    by_year = {
+        edition: set().union(*(by_cohort[c.pk] for c in cohorts if c.edition.year == edition))
+        for edition in years
+    }
+    cohort_suppression = {cohort.pk: _suppression(by_cohort[cohort.pk], []) for cohort in cohorts}
+    shown_cohorts = {
+        edition: [
+            by_cohort[c.pk] for c in cohorts if c.edition.year == edition and not cohort_suppression[c.pk]
+        ]
+        for edition in years
+    }
+    year_suppression = {edition: _suppression(by_year[edition], shown_cohorts[edition]) for edition in years}
+    everyone: set[int] = set().union(*by_year.values())
+    shown_below = [by_year[e] for e in years if not year_suppression[e]]
+    shown_below += [users for e in years for users in shown_cohorts[e]]
+
+    groups = [
+        _group_figures(
+            "programme",
+            "programme",
+            programme.name,
+            everyone,
+            levels,
+            _suppression(everyone, shown_below),
+            year=None,
+            cohort=None,
+        )
+    ]
+    if year is not None:
+        groups.append(
+            _group_figures(
+                "edition",
+                f"edition-{year}",
+                f"{programme.name} {year}",
+                by_year.get(year, set()),
+                levels,
+                year_suppression.get(year, Suppression.THRESHOLD),
+                year=year,
+                cohort=None,
+            )
+        )
+        for cohort in sorted((c for c in cohorts if c.edition.year == year), key=lambda c: (c.name, c.pk)):
+            groups.append(
+                _group_figures(
+                    "cohort",
+                    f"cohort-{cohort.pk}",
+                    cohort.name,
+                    by_cohort[cohort.pk],
+                    levels,
+                    cohort_suppression[cohort.pk],
+                    year=year,
+                    cohort=cohort,
+                )
+            )
+    return DigitalSkillsAggregates(
+        programme=programme, year=year, threshold=disclosure.disclosure_threshold(), groups=groups
+    )

@@ -5,6 +5,7 @@ import dataclasses
 import datetime
 import logging
 import secrets
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -15,12 +16,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from lms import selectors, tasks
+from lms import digcomp, selectors, tasks
 from lms.choices import CertificateKind, CertificateStatus, CompletionRule
 from lms.models import (
     Certificate,
     CourseEnrolment,
     CoursePage,
+    DigitalSkillsAssessment,
+    DigitalSkillsRating,
     LessonCompletion,
     LessonPage,
     Quiz,
@@ -377,3 +380,70 @@ def revoke_certificate(*, certificate: Certificate, reason: str, by: Any) -> Cer
     locked.save(update_fields=["status", "revoked_at", "revoked_by", "revocation_reason"])
     audit.record(actor=by, action="lms.certificate.revoke", target=locked, code=locked.code)
     return locked
+
+
+# --- Digital skills self-assessment (DigComp) -----------------------------------------------------
+
+
+def clean_digital_skills_level(value: object) -> int | None:
+    """One answer as stored: 0 ("not yet") to 8, or None for "I don't know" (null or "unknown")."""
+    if value is None or value == digcomp.UNKNOWN:
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool) and value in digcomp.SCALE:
+        return value
+    raise ValidationError(
+        _("“%(value)s” is not a level: choose a whole number from 0 (not yet) to 8, or “I don't know”.")
+        % {"value": value},
+        code="invalid_level",
+    )
+
+
+def clean_digital_skills_ratings(
+    ratings: object, *, codes: Iterable[str] | None = None
+) -> dict[str, int | None]:
+    """Check answers against the framework: every competence (of `codes`, all by default) answered with a
+    level or "I don't know", no unknown competence. Errors are keyed by competence code."""
+    if not isinstance(ratings, Mapping):
+        raise ValidationError(_("Ratings must map competence codes (such as “1.1”) to levels."))
+    expected = list(codes if codes is not None else digcomp.codes())
+    errors: dict[str, str] = {}
+    cleaned: dict[str, int | None] = {}
+    for key in ratings:
+        if str(key) not in expected:
+            errors[str(key)] = _("There is no competence “%(code)s” to rate here (DigComp %(version)s).") % {
+                "code": key,
+                "version": digcomp.VERSION,
+            }
+    for code in expected:
+        if code not in ratings or ratings[code] == "":
+            errors[code] = _("Choose a level for this competence, or “I don't know”.")
+            continue
+        try:
+            cleaned[code] = clean_digital_skills_level(ratings[code])
+        except ValidationError as error:
+            errors[code] = error.messages[0]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+@transaction.atomic
+def submit_digital_skills_assessment(
+    *, user: Any, ratings: object, submitted_at: datetime.datetime | None = None
+) -> DigitalSkillsAssessment:
+    """Record a person's self-assessment: every DigComp competence rated, or answered "I don't know"."""
+    levels = clean_digital_skills_ratings(ratings)
+    assessment = DigitalSkillsAssessment(
+        user=user, framework_version=digcomp.VERSION, submitted_at=submitted_at or timezone.now()
+    )
+    assessment.full_clean()
+    assessment.save()
+    DigitalSkillsRating.objects.bulk_create(
+        [
+            DigitalSkillsRating(assessment=assessment, competence=code, level=level)
+            for code, level in levels.items()
+        ]
+    )
+    return assessment

@@ -1,5 +1,7 @@
 """Shapes of the training API. Quiz questions go out without anything that tells the right answer."""
 
+from typing import Any
+
 from django.urls import reverse
 
 from rest_framework import serializers
@@ -115,3 +117,114 @@ class PublicCertificateSerializer(serializers.Serializer):
     issue_date = serializers.DateField()
     status = serializers.ChoiceField(choices=CertificateStatus.choices)
     revocation_date = serializers.DateField(allow_null=True)
+
+
+# --- Digital skills self-assessment (DigComp) -------------------------------------------------------
+
+LEVEL_HELP = "0 = not yet, 1..8 = DigComp proficiency levels, null = “I don't know”."
+
+
+class DigcompLevelSerializer(serializers.Serializer):
+    level = serializers.IntegerField(help_text="0 = not yet (Essaim's addition), 1..8 = DigComp levels.")
+    band = serializers.CharField(
+        help_text="Basic, intermediate, advanced or highly advanced (not yet for 0)."
+    )
+    statement = serializers.CharField(help_text="Essaim's short first-person sentence shown in the form.")
+    description = serializers.CharField(help_text="The framework's description of the level (empty for 0).")
+
+
+class DigcompCompetenceSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable code, such as “1.1”.")
+    label = serializers.CharField()
+    description = serializers.CharField()
+    example = serializers.CharField(help_text="Essaim's everyday example (not part of DigComp).")
+
+
+class DigcompAreaSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    short_label = serializers.CharField()
+    description = serializers.CharField()
+    competences = DigcompCompetenceSerializer(many=True)
+
+
+class DigcompFrameworkSerializer(serializers.Serializer):
+    version = serializers.CharField()
+    language = serializers.CharField(
+        help_text="Language of the labels: the request's language, else English."
+    )
+    official = serializers.BooleanField(help_text="False for Essaim's unofficial translations.")
+    name = serializers.CharField()
+    source = serializers.CharField()
+    licence = serializers.CharField()
+    translation_note = serializers.CharField()
+    levels = DigcompLevelSerializer(many=True)
+    unknown_label = serializers.CharField(help_text="The “I don't know” answer, sent as null.")
+    areas = DigcompAreaSerializer(many=True)
+
+
+class DigcompAssessmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="assessment.pk")
+    framework_version = serializers.CharField(source="assessment.framework_version")
+    submitted_at = serializers.DateTimeField(source="assessment.submitted_at")
+    ratings = serializers.DictField(
+        source="levels", child=serializers.IntegerField(allow_null=True), help_text=LEVEL_HELP
+    )
+    area_averages = serializers.DictField(
+        child=serializers.FloatField(allow_null=True),
+        help_text="Mean level of each area (“I don't know” left out; null when no level was given).",
+    )
+    average = serializers.FloatField(allow_null=True, help_text="Mean of every level given.")
+
+
+class DigcompAssessmentRequestSerializer(serializers.Serializer):
+    ratings = serializers.DictField(
+        child=serializers.IntegerField(allow_null=True, min_value=0, max_value=8),
+        help_text="Every competence code of the framework → " + LEVEL_HELP,
+    )
+
+
+class DigcompDistributionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    counts = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Respondents per level, index 0 (not yet) to 8."
+    )
+    unknown = serializers.IntegerField(help_text="Respondents who answered “I don't know”.")
+    average = serializers.FloatField(allow_null=True)
+
+
+class DigcompGroupSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="“programme”, “edition-<year>” or “cohort-<id>”.")
+    kind = serializers.ChoiceField(choices=["programme", "edition", "cohort"])
+    name = serializers.CharField()
+    edition = serializers.IntegerField(source="year", allow_null=True)
+    cohort = serializers.IntegerField(source="cohort.pk", allow_null=True, default=None)
+    suppressed = serializers.SerializerMethodField()
+    suppression = serializers.ChoiceField(
+        choices=["", "threshold", "secondary"],
+        help_text="threshold: fewer respondents than the disclosure threshold; secondary: shown beside its "
+        "sub-groups it would reveal a small group by subtraction. Suppressed groups carry no figure.",
+    )
+    respondents = serializers.IntegerField(allow_null=True)
+    respondents_display = serializers.CharField(
+        help_text="The count as shown to people, « < 11 » when small."
+    )
+    area_averages = serializers.DictField(child=serializers.FloatField(allow_null=True), allow_null=True)
+    competences = DigcompDistributionSerializer(many=True, allow_null=True)
+
+    def get_suppressed(self, group: Any) -> bool:
+        return not group.is_disclosed
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not instance.is_disclosed:
+            data["area_averages"] = None
+            data["competences"] = None
+        return data
+
+
+class DigcompAggregatesSerializer(serializers.Serializer):
+    programme = serializers.CharField(source="programme.slug")
+    edition = serializers.IntegerField(source="year", allow_null=True)
+    threshold = serializers.IntegerField(help_text="Groups with fewer respondents are not shown.")
+    groups = DigcompGroupSerializer(many=True)

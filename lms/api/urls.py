@@ -9,5 +9,14 @@ router.include_root_view = False
 router.register("courses", viewsets.CourseViewSet, basename="lms-course")
 router.register("lessons", viewsets.LessonViewSet, basename="lms-lesson")
 router.register("certificates", viewsets.CertificateViewSet, basename="lms-certificate")
+router.register(
+    "digital-skills/assessments", viewsets.DigcompAssessmentViewSet, basename="lms-digcomp-assessment"
+)
 
-urlpatterns = [path("", include(router.urls))]
+urlpatterns = [
+    path("digital-skills/framework/", viewsets.DigcompFrameworkView.as_view(), name="lms-digcomp-framework"),
+    path(
+        "digital-skills/aggregates/", viewsets.DigcompAggregatesView.as_view(), name="lms-digcomp-aggregates"
+    ),
+    path("", include(router.urls)),
+]

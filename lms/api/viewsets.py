@@ -1,6 +1,7 @@
 """Training API: the catalogue with progress, enrolment, lesson completion, quiz attempts, the caller's
 certificates, and the public certificate verification."""
 
+import dataclasses
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -8,10 +9,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet, prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import (
     decorators,
     exceptions,
@@ -25,17 +27,24 @@ from rest_framework import (
 )
 from rest_framework.request import Request
 
-from lms import downloads, public_views, selectors, services
+from lms import digcomp, downloads, public_views, selectors, services
 from lms.api.serializers import (
     CertificateSerializer,
     CourseDetailSerializer,
     CourseListSerializer,
+    DigcompAggregatesSerializer,
+    DigcompAssessmentRequestSerializer,
+    DigcompAssessmentSerializer,
+    DigcompFrameworkSerializer,
     LessonCompletionSerializer,
     PublicCertificateSerializer,
     QuizAttemptRequestSerializer,
     QuizAttemptResultSerializer,
 )
-from lms.models import Certificate, CourseEnrolment, CoursePage, LessonPage
+from lms.models import Certificate, CourseEnrolment, CoursePage, DigitalSkillsAssessment, LessonPage
+from programmes import selectors as programme_selectors
+from programmes.permissions import has_any_role
+from programmes.roles import Role
 
 
 class CourseViewSet(viewsets.GenericViewSet[CoursePage]):
@@ -249,3 +258,152 @@ class CertificateVerificationView(views.APIView):
         if found is None:
             raise exceptions.NotFound()
         return response.Response(PublicCertificateSerializer(found).data)
+
+
+# --- Digital skills self-assessment (DigComp) -------------------------------------------------------
+
+ALL_RATINGS_EXAMPLE = dict.fromkeys(digcomp.codes(), 3) | {"3.4": 0, "5.3": None}
+
+
+def framework_data(framework: digcomp.Framework) -> dict[str, Any]:
+    descriptions = {level.value: level.description for level in framework.levels}
+    return {
+        "version": framework.version,
+        "language": framework.language,
+        "official": framework.is_official,
+        "name": framework.name,
+        "source": framework.source,
+        "licence": framework.licence,
+        "translation_note": framework.translation_note,
+        "levels": [
+            {"level": value, "band": band, "statement": statement, "description": descriptions.get(value, "")}
+            for value, band, statement in framework.scale()
+        ],
+        "unknown_label": str(digcomp.UNKNOWN_LABEL),
+        "areas": [
+            {
+                "code": area.code,
+                "label": area.label,
+                "short_label": area.short_label,
+                "description": area.description,
+                "competences": [
+                    {
+                        "code": competence.code,
+                        "label": competence.label,
+                        "description": competence.description,
+                        "example": competence.example,
+                    }
+                    for competence in area.competences
+                ],
+            }
+            for area in framework.areas
+        ],
+    }
+
+
+class DigcompFrameworkView(views.APIView):
+    """The DigComp 3.0 framework: 5 areas, 21 competences with stable codes, and the level scale.
+
+    Labels come in the request's language (Accept-Language; French and English), the French text being
+    Essaim's unofficial translation. Source: European Commission, JRC, CC BY 4.0."""
+
+    @extend_schema(responses=DigcompFrameworkSerializer, tags=["digital skills"])
+    def get(self, request: Request) -> response.Response:
+        return response.Response(DigcompFrameworkSerializer(framework_data(digcomp.get_framework())).data)
+
+
+class DigcompAssessmentViewSet(viewsets.GenericViewSet[DigitalSkillsAssessment]):
+    """The caller's own digital-skills self-assessments, newest first (anyone else's answer 404)."""
+
+    serializer_class = DigcompAssessmentSerializer
+    queryset = DigitalSkillsAssessment.objects.none()
+
+    def get_queryset(self) -> QuerySet[DigitalSkillsAssessment]:
+        if getattr(self, "swagger_fake_view", False):
+            return DigitalSkillsAssessment.objects.none()
+        return DigitalSkillsAssessment.objects.filter(user=self.request.user)
+
+    def _results(self) -> list[selectors.AssessmentResult]:
+        return selectors.my_digital_skills_assessments(self.request.user)
+
+    @extend_schema(responses=DigcompAssessmentSerializer(many=True), tags=["digital skills"])
+    def list(self, request: Request) -> response.Response:
+        results = self._results()
+        page = self.paginate_queryset(results)  # type: ignore[arg-type]
+        data = DigcompAssessmentSerializer(page if page is not None else results, many=True).data
+        return self.get_paginated_response(data) if page is not None else response.Response(data)
+
+    @extend_schema(responses=DigcompAssessmentSerializer, tags=["digital skills"])
+    def retrieve(self, request: Request, pk: str | None = None) -> response.Response:
+        result = next((item for item in self._results() if str(item.assessment.pk) == str(pk)), None)
+        if result is None:
+            raise Http404
+        return response.Response(DigcompAssessmentSerializer(result).data)
+
+    @extend_schema(
+        request=DigcompAssessmentRequestSerializer,
+        responses={201: DigcompAssessmentSerializer},
+        examples=[
+            OpenApiExample(
+                "Every competence rated", value={"ratings": ALL_RATINGS_EXAMPLE}, request_only=True
+            )
+        ],
+        tags=["digital skills"],
+    )
+    def create(self, request: Request) -> response.Response:
+        """Record a self-assessment: every competence code → 0..8, or null for “I don't know”."""
+        ratings = request.data.get("ratings") if hasattr(request.data, "get") else None
+        try:
+            assessment = services.submit_digital_skills_assessment(user=request.user, ratings=ratings)
+        except DjangoValidationError as error:
+            detail = error.message_dict if hasattr(error, "error_dict") else error.messages
+            raise serializers.ValidationError({"ratings": detail}) from error
+        result = next(item for item in self._results() if item.assessment.pk == assessment.pk)
+        return response.Response(DigcompAssessmentSerializer(result).data, status=status.HTTP_201_CREATED)
+
+
+class IsStaff(permissions.BasePermission):
+    message = "Only facilitators, coordinators and the national team see group results."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return has_any_role(request.user, Role.FACILITATOR, Role.COORDINATOR, Role.FABRIQUE)
+
+
+class DigcompAggregatesView(views.APIView):
+    """Group results of the self-assessments in the caller's scope (their staffed cohorts): the programme,
+    the edition and each cohort. Nobody is named; groups under the disclosure threshold, and totals that
+    would reveal them by subtraction, carry no figure. Unknown programme or edition outside the scope: 404."""
+
+    permission_classes = [permissions.IsAuthenticated, IsStaff]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("programme", str, required=True, description="Programme code, such as cjs."),
+            OpenApiParameter(
+                "edition", int, required=False, description="Edition year (default: the latest)."
+            ),
+            OpenApiParameter("group", str, required=False, description="Only this group (e.g. cohort-12)."),
+        ],
+        responses=DigcompAggregatesSerializer,
+        tags=["digital skills"],
+    )
+    def get(self, request: Request) -> response.Response:
+        slug = request.query_params.get("programme", "")
+        year = request.query_params.get("edition", "")
+        if not slug:
+            raise serializers.ValidationError(
+                {"programme": [_("Give the programme's code, for example programme=cjs.")]}
+            )
+        scope = programme_selectors.dashboard_scope(request.user, programme_slug=slug, year=year)
+        if scope.programme is None or scope.programme.slug != slug or (year and str(scope.year) != year):
+            raise Http404
+        aggregates = selectors.digital_skills_aggregates(
+            request.user, programme=scope.programme, year=scope.year
+        )
+        key = request.query_params.get("group")
+        if key:
+            group = aggregates.group(key)
+            if group is None:
+                raise Http404
+            aggregates = dataclasses.replace(aggregates, groups=[group])
+        return response.Response(DigcompAggregatesSerializer(aggregates).data)

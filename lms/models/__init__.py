@@ -2,6 +2,7 @@
 
 from lms.models.certificates import Certificate
 from lms.models.courses import CourseIndexPage, CoursePage, LessonPage, ModulePage, TrainingProvider
+from lms.models.digcomp import DigitalSkillsAssessment, DigitalSkillsRating
 from lms.models.progress import CourseEnrolment, LessonCompletion, QuizAttempt
 from lms.models.quizzes import Choice, Question, Quiz
 
@@ -11,6 +12,8 @@ __all__ = [
     "CourseEnrolment",
     "CourseIndexPage",
     "CoursePage",
+    "DigitalSkillsAssessment",
+    "DigitalSkillsRating",
     "LessonCompletion",
     "LessonPage",
     "ModulePage",

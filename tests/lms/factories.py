@@ -8,6 +8,7 @@ from wagtail.models import Page, Site
 
 import factory
 
+from lms import digcomp, services
 from lms.choices import CertificateStatus, CompletionRule, QuestionKind
 from lms.models import (
     Certificate,
@@ -15,6 +16,7 @@ from lms.models import (
     CourseEnrolment,
     CourseIndexPage,
     CoursePage,
+    DigitalSkillsAssessment,
     LessonPage,
     ModulePage,
     Question,
@@ -184,3 +186,22 @@ class CertificateFactory(factory.django.DjangoModelFactory):
             revoked_at=factory.LazyFunction(timezone.now),
             revocation_reason="Erreur de saisie",
         )
+
+
+# --- Digital skills self-assessment ------------------------------------------------------------------
+
+
+def digcomp_levels(level: int | None = 3, **areas: int | None) -> dict[str, int | None]:
+    """Every competence at `level`, or by area: digcomp_levels(2, area1=None) leaves area 1 unknown."""
+    levels = {}
+    for code in digcomp.codes():
+        key = f"area{digcomp.area_of(code)}"
+        levels[code] = areas.get(key, level)
+    return levels
+
+
+def digcomp_assessment(
+    user, level: int | None = 3, *, submitted_at=None, overrides: dict[str, int | None] | None = None, **areas
+) -> DigitalSkillsAssessment:
+    ratings = digcomp_levels(level, **areas) | (overrides or {})
+    return services.submit_digital_skills_assessment(user=user, ratings=ratings, submitted_at=submitted_at)
