@@ -9,7 +9,11 @@ class LmsConfig(AppConfig):
     verbose_name = _("Training")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from lms.demo import seed_courses
+        from lms.receivers import keep_login_in_connection_log
         from programmes.demo import register_seeder
 
         register_seeder(seed_courses)
+        user_logged_in.connect(keep_login_in_connection_log, dispatch_uid="lms.connection_log")

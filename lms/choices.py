@@ -27,3 +27,13 @@ class CalloutKind(models.TextChoices):
     INFO = "info", _("Information")
     TIP = "tip", _("Tip")
     WARNING = "warning", _("Warning")
+
+
+class LiveSessionKind(models.TextChoices):
+    VIRTUAL = "virtual", _("Virtual class")
+    IN_PERSON = "in_person", _("In-person workshop")
+
+
+class LiveAttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Present")
+    ABSENT = "absent", _("Absent")

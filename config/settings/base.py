@@ -167,6 +167,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Flashcoop follow-ups at +3 and +6 months: create, e-mail, remind, mark unreachable.
     "flashcoop-follow-ups": {"task": "flashcoop.tasks.run_follow_ups", "schedule": 60 * 60 * 24},
+    # Training: delete connection-log entries older than ESSAIM_LMS_CONNECTION_LOG_DAYS.
+    "lms-purge-connection-log": {"task": "lms.tasks.purge_connection_log", "schedule": 60 * 60 * 24},
 }
 
 # Wagtail
@@ -248,3 +250,13 @@ ESSAIM_DEMO_PASSWORD = "essaim-demo"
 ESSAIM_DISCLOSURE_THRESHOLD = 11
 # A CJS assembly votes validly when at least this share of its current members attends.
 ESSAIM_CJS_QUORUM = 0.5
+# Training time tracking: a lesson in view sends a heartbeat every ESSAIM_LMS_HEARTBEAT_SECONDS; the time
+# between two heartbeats counts only when they are at most ESSAIM_LMS_IDLE_CUTOFF_SECONDS apart, and one
+# unbroken stretch on a lesson counts for ESSAIM_LMS_SESSION_CAP_MINUTES at most.
+ESSAIM_LMS_HEARTBEAT_SECONDS = env.int("ESSAIM_LMS_HEARTBEAT_SECONDS", default=30)
+ESSAIM_LMS_IDLE_CUTOFF_SECONDS = env.int("ESSAIM_LMS_IDLE_CUTOFF_SECONDS", default=120)
+ESSAIM_LMS_SESSION_CAP_MINUTES = env.int("ESSAIM_LMS_SESSION_CAP_MINUTES", default=240)
+# The "join" button of a live session works from this many minutes before its start until its end.
+ESSAIM_LMS_JOIN_OPENS_MINUTES = env.int("ESSAIM_LMS_JOIN_OPENS_MINUTES", default=15)
+# Login events (connection log) are deleted after this many days by the daily beat task.
+ESSAIM_LMS_CONNECTION_LOG_DAYS = env.int("ESSAIM_LMS_CONNECTION_LOG_DAYS", default=365)

@@ -1,16 +1,21 @@
 """Course trees for tests: pages are published through revisions, as editors do."""
 
+import datetime
+
+from django.utils import timezone
+
 from wagtail.models import Page, Site
 
 import factory
 
-from lms.choices import CompletionRule, QuestionKind
+from lms.choices import CompletionRule, LiveSessionKind, QuestionKind
 from lms.models import (
     Choice,
     CourseEnrolment,
     CourseIndexPage,
     CoursePage,
     LessonPage,
+    LiveSession,
     ModulePage,
     Question,
     Quiz,
@@ -124,3 +129,41 @@ class CourseEnrolmentFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = CourseEnrolment
+
+
+def attendance_course(*, title: str = "Parcours", estimated_minutes: int = 60, **fields):
+    """A course whose only required lesson is completed by attending a live session."""
+    created = course(title=title, **fields)
+    lesson_page = lesson(module(created), rule=CompletionRule.ATTENDANCE, estimated_minutes=estimated_minutes)
+    return created, lesson_page
+
+
+def live_session(course_page: CoursePage, *, starts_in_minutes: int = 60, **fields) -> LiveSession:
+    """A virtual class by default, starting `starts_in_minutes` from now (negative: already started)."""
+    fields.setdefault("title", "Classe virtuelle")
+    fields.setdefault("kind", LiveSessionKind.VIRTUAL)
+    if fields["kind"] == LiveSessionKind.VIRTUAL:
+        fields.setdefault("join_url", "https://meet.jit.si/essaim-test")
+    else:
+        fields.setdefault("place", "Salle polyvalente, Nantes")
+    fields.setdefault("duration_minutes", 60)
+    fields.setdefault("starts_at", timezone.now() + datetime.timedelta(minutes=starts_in_minutes))
+    session = LiveSession(course=course_page, **fields)
+    session.full_clean()
+    session.save()
+    return session
+
+
+def member_learner(cohort, course_page: CoursePage | None = None, **person_fields):
+    """A current member of `cohort` with an account, enrolled in `course_page` when given; returns the user."""
+    from tests.programmes.factories import EnrolmentFactory, PersonFactory
+
+    user = UserFactory(role="learner")
+    EnrolmentFactory(cohort=cohort, person=PersonFactory(user=user, **person_fields))
+    if course_page is not None:
+        CourseEnrolment.objects.create(user=user, course=course_page)
+    return user
+
+
+def course_of(page: Page) -> CoursePage:
+    return CoursePage.objects.ancestor_of(page).get()
