@@ -8,5 +8,6 @@ router = routers.DefaultRouter()
 router.include_root_view = False
 router.register("courses", viewsets.CourseViewSet, basename="lms-course")
 router.register("lessons", viewsets.LessonViewSet, basename="lms-lesson")
+router.register("live-sessions", viewsets.LiveSessionViewSet, basename="lms-live-session")
 
 urlpatterns = [path("", include(router.urls))]
