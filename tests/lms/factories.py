@@ -158,7 +158,8 @@ def member_learner(cohort, course_page: CoursePage | None = None, **person_field
     """A current member of `cohort` with an account, enrolled in `course_page` when given; returns the user."""
     from tests.programmes.factories import EnrolmentFactory, PersonFactory
 
-    user = UserFactory(role="learner")
+    names = {key: person_fields[key] for key in ("first_name", "last_name") if key in person_fields}
+    user = UserFactory(role="learner", **names)
     EnrolmentFactory(cohort=cohort, person=PersonFactory(user=user, **person_fields))
     if course_page is not None:
         CourseEnrolment.objects.create(user=user, course=course_page)
