@@ -75,7 +75,10 @@ class LiveSessionForm(forms.ModelForm):
         self.fields["cohort"].queryset = (  # type: ignore[attr-defined]
             access.staffed_cohorts(user).select_related("edition").order_by("-edition__year", "name")
         )
-        self.fields["cohort"].required = not access.sees_everything(user)
+        if not access.sees_everything(user):
+            # Sessions open to a whole course are the national team's: others choose one of their cohorts.
+            self.fields["cohort"].required = True
+            self.fields["cohort"].help_text = ""
         lesson_field = self.fields["lesson"]
         lesson_field.queryset = lessons.order_by("path")  # type: ignore[attr-defined]
         lesson_field.label_from_instance = (

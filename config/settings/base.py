@@ -212,6 +212,8 @@ SPECTACULAR_SETTINGS = {
         "ExitReasonEnum": "programmes.choices.ExitReason",
         "DistributionMethodEnum": "cjs.choices.DistributionMethod",
         "ServiceTypeEnum": "cjs.choices.ServiceType",
+        "LiveAttendanceStatusEnum": "lms.choices.LiveAttendanceStatus",
+        "LiveSessionKindEnum": "lms.choices.LiveSessionKind",
     },
     # Swagger UI is served from our static files (drf-spectacular-sidecar), never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

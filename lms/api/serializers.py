@@ -146,7 +146,7 @@ class RosterEntrySerializer(serializers.Serializer):
     confirmed_at = serializers.DateTimeField(source="attendance.confirmed_at", allow_null=True, default=None)
 
 
-class AttendanceMarkSerializer(serializers.Serializer):
+class LiveAttendanceMarkSerializer(serializers.Serializer):
     user = serializers.IntegerField()
     status = serializers.ChoiceField(choices=LiveAttendanceStatus.choices)
     minutes = serializers.IntegerField(
@@ -158,5 +158,5 @@ class AttendanceMarkSerializer(serializers.Serializer):
 
 
 class ConfirmAttendanceSerializer(serializers.Serializer):
-    attendances = AttendanceMarkSerializer(many=True)
+    attendances = LiveAttendanceMarkSerializer(many=True)
     notes = serializers.CharField(required=False, allow_blank=True, help_text="The minutes (compte rendu).")

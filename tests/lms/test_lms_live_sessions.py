@@ -590,3 +590,35 @@ def test_the_facilitators_lists_run_a_flat_number_of_queries(client, setup):
     many = [count_queries(client, url) for url in urls]
 
     assert few == many
+
+
+# --- Demo ---------------------------------------------------------------------------------------------------
+
+
+def test_each_demo_course_has_one_virtual_class_and_the_learner_some_time(client):
+    from lms.demo import seed_courses
+    from lms.models import ConnectionLog, CoursePage, LessonTime
+    from programmes.demo import seed_accounts
+    from programmes.demo_network import seed_network
+
+    seed_accounts()
+    seed_network()
+    seed_courses()
+    seed_courses()
+
+    for course in CoursePage.objects.all():
+        (session,) = LiveSession.objects.filter(course=course)
+        assert session.kind == LiveSessionKind.VIRTUAL and session.join_url.startswith("https://")
+        assert session.lesson is not None and session.starts_at > timezone.now()
+    jeune = UserFactory(username="jeune")
+    discover = LiveSession.objects.get(course__slug="decouvrir-la-cooperative")
+    assert discover.cohort is not None and discover.facilitator.username == "animateur"
+    assert [entry.session for entry in selectors.learner_sessions(jeune)] == [discover]
+    assert selectors.can_manage_session(UserFactory(username="animateur"), discover)
+    assert LessonTime.objects.filter(user=jeune).count() == 3
+    assert ConnectionLog.objects.filter(user=jeune).count() == 3
+    assert selectors.course_progress(jeune, discover.course).percent == 50  # the live lesson is optional
+    client.force_login(jeune)
+    home = client.get("/learn/")
+    assertContains(home, "Notre première assemblée")
+    assertContains(home, "Connected time")
