@@ -67,7 +67,7 @@ def test_the_learner_joins_her_virtual_class_and_the_facilitator_confirms_it(
 
     # Her facilitator confirms attendance from his space.
     login(page, live_server.url, "animateur")
-    page.goto(f"{live_server.url}/learn/")
+    assert urlparse(page.url).path == "/facilitate/"
     with page.expect_navigation():
         page.get_by_role("link", name=RUN_SESSIONS).click()
     card = page.locator(".run-sessions li").filter(has_text="Notre première assemblée")
