@@ -9,12 +9,16 @@ class LmsConfig(AppConfig):
     verbose_name = _("Training")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from lms import scale
         from lms.demo import seed_courses
         from lms.demo_digcomp import seed_digital_skills
+        from lms.receivers import keep_login_in_connection_log
         from programmes.demo import register_seeder
         from programmes.scale import register_scale_generator
 
         register_seeder(seed_courses)
         register_scale_generator(scale.generate, order=30)
         register_seeder(seed_digital_skills)
+        user_logged_in.connect(keep_login_in_connection_log, dispatch_uid="lms.connection_log")

@@ -38,3 +38,13 @@ class CertificateKind(models.TextChoices):
 class CertificateStatus(models.TextChoices):
     VALID = "valid", _("Valid")
     REVOKED = "revoked", _("Revoked")
+
+
+class LiveSessionKind(models.TextChoices):
+    VIRTUAL = "virtual", _("Virtual class")
+    IN_PERSON = "in_person", _("In-person workshop")
+
+
+class LiveAttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Present")
+    ABSENT = "absent", _("Absent")

@@ -3,8 +3,12 @@ report, funded: its certificates are certificats de réalisation), "Découvrir l
 "Bienvenue dans la CJS" for CJS members, and "Animer une CJS" for facilitators. The demo learner has
 completed "Bienvenue dans la CJS" and holds its certificate.
 
-Idempotent: the catalogue, courses and quizzes are looked up by slug or title and left alone when they
-exist (an editor's changes survive), and demo learners' progress is only written with their enrolment.
+Each course has one virtual class (a live session linked to the lesson that presents it); the demo learner
+has some connected time and a few logins in the connection log.
+
+Idempotent: the catalogue, courses, quizzes and live sessions are looked up by slug or title and left alone
+when they exist (an editor's changes survive), and demo learners' progress is only written with their
+enrolment.
 """
 
 import datetime
@@ -16,21 +20,24 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 
 from lms import services
-from lms.choices import CompletionRule, Modality, QuestionKind
+from lms.choices import CompletionRule, LiveSessionKind, Modality, QuestionKind
 from lms.models import (
     Choice,
+    ConnectionLog,
     CourseEnrolment,
     CourseIndexPage,
     CoursePage,
     LessonCompletion,
     LessonPage,
+    LessonTime,
+    LiveSession,
     ModulePage,
     Question,
     Quiz,
     TrainingProvider,
 )
 from programmes.choices import OrganisationType
-from programmes.models import Organisation, User
+from programmes.models import Enrolment, Organisation, User
 from programmes.text import normalise
 
 CATALOGUE_SLUG = "formations"
@@ -56,6 +63,20 @@ class LessonSpec:
     minutes: int
     rule: str
     body: list[dict[str, Any]]
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class LiveSpec:
+    """The course's virtual class, linked to the lesson (by slug) that presents it."""
+
+    title: str
+    lesson_slug: str
+    join_url: str
+    days_ahead: int
+    hour: int
+    minutes: int = 60
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,6 +99,8 @@ class CourseSpec:
     hours: str
     is_open: bool
     quiz: QuizSpec
+    # The course's virtual class (the short welcome course has none).
+    live: LiveSpec | None = None
     modules: list[ModuleSpec] = field(default_factory=list)
     pass_mark: int = 70
     is_funded: bool = False
@@ -122,6 +145,14 @@ DISCOVER = CourseSpec(
     modality=Modality.REMOTE,
     hours="1.5",
     is_open=True,
+    live=LiveSpec(
+        title="Notre première assemblée",
+        lesson_slug="classe-virtuelle-premiere-assemblee",
+        join_url="https://meet.jit.si/essaim-demo-premiere-assemblee",
+        days_ahead=1,
+        hour=18,
+        description="Préparer ensemble l'ordre du jour de la première assemblée.",
+    ),
     quiz=QuizSpec(
         title="Quiz : la coopérative",
         questions=[
@@ -196,11 +227,30 @@ DISCOVER = CourseSpec(
                             "Chaque personne a une voix. Pour qu'un vote soit juste, chacun·e doit avoir pu "
                             "donner son avis avant."
                         ),
+                        callout(
+                            "info",
+                            "En classe virtuelle",
+                            "La séquence suivante vous invite à préparer votre première assemblée en visio.",
+                        ),
+                    ],
+                ),
+                LessonSpec(
+                    "classe-virtuelle-premiere-assemblee",
+                    "Classe virtuelle : notre première assemblée",
+                    60,
+                    CompletionRule.ATTENDANCE,
+                    [
+                        text(
+                            "Une heure en visio avec votre animateur·rice et votre CJS pour préparer l'ordre du "
+                            "jour de la première assemblée. Un téléphone suffit : cliquez sur « Rejoindre » "
+                            "quelques minutes avant le début."
+                        ),
                         virtual_class(
                             "Notre première assemblée",
                             "Une heure en visio avec votre animateur·rice pour préparer l'ordre du jour.",
                         ),
                     ],
+                    required=False,
                 ),
             ],
         ),
@@ -309,6 +359,15 @@ FACILITATE = CourseSpec(
     modality=Modality.BLENDED,
     hours="6",
     is_open=False,
+    live=LiveSpec(
+        title="Atelier entre animateur·rices",
+        lesson_slug="premiere-assemblee",
+        join_url="https://bbb.example.org/rooms/animer-une-cjs/join",
+        days_ahead=3,
+        hour=14,
+        minutes=90,
+        description="Échange de pratiques sur la première assemblée.",
+    ),
     quiz=QuizSpec(
         title="Quiz : animer une CJS",
         questions=[
@@ -467,6 +526,14 @@ CREATE_CAE = CourseSpec(
     hours="14",
     is_open=True,
     is_funded=True,
+    live=LiveSpec(
+        title="Étude de cas : la rémunération",
+        lesson_slug="remuneration",
+        join_url="https://meet.jit.si/essaim-demo-creer-une-cae",
+        days_ahead=7,
+        hour=10,
+        description="Calculer ensemble la rémunération d'un·e entrepreneur·e salarié·e.",
+    ),
     quiz=QuizSpec(
         title="Quiz : créer une CAE",
         questions=[
@@ -792,6 +859,7 @@ def _course(catalogue: CourseIndexPage, spec: CourseSpec, provider: TrainingProv
                     slug=lesson_spec.slug,
                     estimated_minutes=lesson_spec.minutes,
                     completion_rule=lesson_spec.rule,
+                    is_required=lesson_spec.required,
                     body=body,
                 ),
             )
@@ -809,7 +877,12 @@ def _enrol_with_progress(username: str, course: CoursePage, *, by: str, lessons_
     enrolment = services.enrol_in_course(course=course, user=user, by=staff or user)
     enrolment.enrolled_at = enrolment.seen_at = start
     enrolment.save(update_fields=["enrolled_at", "seen_at"])
-    lessons = list(LessonPage.objects.live().descendant_of(course).order_by("path")[:lessons_done])
+    # Lessons completed by attending a live session are left for the facilitator to confirm.
+    lessons = [
+        lesson
+        for lesson in LessonPage.objects.live().descendant_of(course).order_by("path")
+        if lesson.completion_rule != CompletionRule.ATTENDANCE
+    ][:lessons_done]
     LessonCompletion.objects.bulk_create(
         LessonCompletion(user=user, lesson=lesson, completed_at=start + datetime.timedelta(days=index + 1))
         for index, lesson in enumerate(lessons)
@@ -856,6 +929,77 @@ def seed_courses() -> None:
     _enrol_with_progress("jeune", courses[DISCOVER.slug], by="animateur", lessons_done=3)
     _completed_with_certificate("jeune", courses[WELCOME.slug], by="animateur")
     _enrol_with_progress("animateur", courses[FACILITATE.slug], by="fabrique", lessons_done=2)
+
+    _live_session(courses[DISCOVER.slug], DISCOVER.live, learner="jeune", facilitator="animateur")
+    _live_session(courses[FACILITATE.slug], FACILITATE.live, learner=None, facilitator="fabrique")
+    _live_session(courses[CREATE_CAE.slug], CREATE_CAE.live, learner=None, facilitator="fabrique")
+    _connected_time("jeune", courses[DISCOVER.slug])
+
+
+def _live_session(
+    course: CoursePage, spec: LiveSpec | None, *, learner: str | None, facilitator: str
+) -> None:
+    """The course's virtual class, for the demo learner's cohort when there is one (once)."""
+    if spec is None:
+        return
+    if LiveSession.objects.filter(course=course, title=spec.title).exists():
+        return
+    cohort = None
+    if learner is not None:
+        membership = (
+            Enrolment.objects.filter(person__user__username=learner, role=Enrolment.Role.MEMBER)
+            .select_related("cohort")
+            .order_by("-cohort__edition__year")
+            .first()
+        )
+        cohort = membership.cohort if membership is not None else None
+    day = timezone.localdate() + datetime.timedelta(days=spec.days_ahead)
+    starts_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(spec.hour)))
+    session = LiveSession(
+        course=course,
+        cohort=cohort,
+        lesson=LessonPage.objects.descendant_of(course).filter(slug=spec.lesson_slug).first(),
+        kind=LiveSessionKind.VIRTUAL,
+        title=spec.title,
+        description=spec.description,
+        starts_at=starts_at,
+        duration_minutes=spec.minutes,
+        join_url=spec.join_url,
+        facilitator=User.objects.filter(username=facilitator).first(),
+    )
+    session.full_clean()
+    session.save()
+
+
+def _connected_time(username: str, course: CoursePage) -> None:
+    """Some connected time on the lessons the demo learner completed, and her logins (once)."""
+    user = User.objects.filter(username=username).first()
+    if user is None or LessonTime.objects.filter(user=user).exists():
+        return
+    completions = LessonCompletion.objects.filter(
+        user=user, lesson__in=LessonPage.objects.descendant_of(course)
+    )
+    for index, completion in enumerate(completions.select_related("lesson").order_by("completed_at")):
+        day = timezone.localdate(completion.completed_at)
+        # A little longer than estimated, from 17:00: one heartbeat slot per 30 seconds, none missed.
+        slots = round(completion.lesson.estimated_minutes * 2 * (1.2 + 0.1 * index)) + 1
+        first = 17 * 60 * 60 // services.SLOT_SECONDS
+        bitmap = bytearray((first + slots) // 8 + 1)
+        for slot in range(first, first + slots):
+            bitmap[slot // 8] |= 1 << (slot % 8)
+        LessonTime.objects.create(
+            user=user,
+            lesson=completion.lesson,
+            activity_date=day,
+            seconds=(slots - 1) * services.SLOT_SECONDS,
+            slots=bytes(bitmap),
+        )
+        ConnectionLog.objects.create(
+            user=user,
+            logged_in_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(16, 58))),
+            device="Chrome · Android",
+            network="192.0.2.0/24",
+        )
 
 
 def seed_courses_catalogue_and_provider() -> tuple[CourseIndexPage, TrainingProvider]:

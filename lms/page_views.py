@@ -6,6 +6,7 @@ is personal (progress, answers), so none may be cached.
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -75,6 +76,9 @@ def serve_course(course: CoursePage, request: HttpRequest) -> HttpResponse:
             else None,
         }
     )
+    if progress.enrolment is not None:
+        context["sessions"] = selectors.learner_sessions(user, course=course)
+        context["time"] = selectors.time_summaries(user, [progress])[course.pk]
     # The visit date only serves to announce lessons added since: write it when there was news
     # (an equivalent rule that spares a write on every visit).
     if progress.enrolment is not None and progress.new_lessons and not getattr(request, "is_preview", False):
@@ -194,6 +198,14 @@ def serve_lesson(lesson: LessonPage, request: HttpRequest) -> HttpResponse:
     context["course"] = course
     context["quiz_state"] = _quiz_state(request, lesson, course, enrolment, form)
     context["enrolment"] = enrolment
+    # Heartbeats measure the connected time of enrolled learners (not of previews or staff reading).
+    context["tracks_time"] = enrolment is not None and not getattr(request, "is_preview", False)
+    context["heartbeat_seconds"] = settings.ESSAIM_LMS_HEARTBEAT_SECONDS
+    if request.user.is_authenticated and lesson.pk:
+        context["live_sessions"] = selectors.lesson_sessions(request.user, lesson)
+        context["has_virtual_class_block"] = any(
+            block["type"] == "virtual_class" for block in lesson.body.raw_data
+        )
     if course is not None:
         progress = selectors.course_progress(request.user, course)
         previous, following = progress.neighbours(lesson)

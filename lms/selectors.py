@@ -6,28 +6,35 @@ bar at once. Every function here runs a fixed number of queries whatever the num
 
 import dataclasses
 import datetime
+import hashlib
+import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 from django.conf import settings
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from wagtail.models import Page
 
 from lms import digcomp
-from lms.choices import CertificateStatus, CompletionRule
+from lms.choices import CertificateStatus, CompletionRule, LiveAttendanceStatus
 from lms.models import (
+    CalendarFeed,
     Certificate,
     Choice,
+    ConnectionLog,
     CourseEnrolment,
     CoursePage,
     DigitalSkillsAssessment,
     DigitalSkillsRating,
     LessonCompletion,
     LessonPage,
+    LessonTime,
+    LiveAttendance,
+    LiveSession,
     ModulePage,
     Question,
     Quiz,
@@ -36,7 +43,7 @@ from lms.models import (
 from lms.models.certificates import CODE_PATTERN, normalise_code
 from programmes import access, disclosure
 from programmes.choices import STARTED_STATUSES, CohortStatus, EnrolmentStatus
-from programmes.models import Cohort, Enrolment, Programme
+from programmes.models import Cohort, Enrolment, PartnerContact, Programme, User
 from programmes.roles import Role, role_names
 
 STEPLEN = Page.steplen
@@ -296,6 +303,7 @@ class ProgressCell:
     enrolment: CourseEnrolment
     done: int
     total: int
+    time: "TimeSummary"
 
     @property
     def progress(self) -> float:
@@ -337,12 +345,14 @@ def cohort_progress_table(cohort: Cohort) -> ProgressTable:
         course.pk: {lesson.pk for lesson, _module in structures[course.pk].lessons if lesson.is_required}
         for course in courses
     }
-    all_required = set().union(*required.values()) if required else set()
+    lessons_by_id = {lesson.pk: lesson for s in structures.values() for lesson, _module in s.lessons}
     done_by_user: dict[int, set[int]] = defaultdict(set)
     for user_id, lesson_id in LessonCompletion.objects.filter(
-        user_id__in=user_ids, lesson_id__in=all_required
+        user_id__in=user_ids, lesson_id__in=lessons_by_id
     ).values_list("user_id", "lesson_id"):
         done_by_user[user_id].add(lesson_id)
+    connected = connected_seconds_by(user_ids, structures)
+    attended = attended_minutes_by(user_ids, [course.pk for course in courses])
     by_user_course = {(enrolment.user_id, enrolment.course_id): enrolment for enrolment in enrolments}
     rows = []
     for member in members:
@@ -354,11 +364,21 @@ def cohort_progress_table(cohort: Cohort) -> ProgressTable:
                 cells.append(None)
                 continue
             lessons = required[course.pk]
+            key = (enrolment.user_id, course.pk)
+            done_here = [
+                lessons_by_id[lesson.pk]
+                for lesson, _module in structures[course.pk].lessons
+                if lesson.pk in done_by_user[enrolment.user_id]
+            ]
             cells.append(
                 ProgressCell(
                     enrolment=enrolment,
                     done=len(lessons & done_by_user[enrolment.user_id]),
                     total=len(lessons),
+                    time=TimeSummary(
+                        estimated_minutes=completed_activity_minutes(done_here, attended.get(key, 0)),
+                        connected_seconds=connected.get(key, 0),
+                    ),
                 )
             )
         rows.append(ProgressRow(member=member, cells=cells))
@@ -393,12 +413,16 @@ def members_with_accounts(cohort: Cohort) -> QuerySet[Enrolment]:
 
 def realised_minutes(user: Any, course: CoursePage) -> int:
     """Realised duration of a course for one learner, in minutes: the estimated time of the lessons of
-    the course they completed (required or optional). The one place the certificates read it from."""
-    lessons = LessonPage.objects.live().descendant_of(course)
+    the course they completed (required or optional) plus the live-session minutes their facilitators
+    confirmed. A lesson completed by attending counts through those minutes, not its estimate (no
+    double count). The one place the certificates read it from."""
+    lessons = (
+        LessonPage.objects.live().descendant_of(course).exclude(completion_rule=CompletionRule.ATTENDANCE)
+    )
     total = LessonCompletion.objects.filter(user=user, lesson__in=lessons).aggregate(
         total=Sum("lesson__estimated_minutes")
     )["total"]
-    return int(total or 0)
+    return int(total or 0) + attended_live_minutes(user, course)
 
 
 def my_certificates(user: Any) -> QuerySet[Certificate]:
@@ -768,4 +792,533 @@ def digital_skills_aggregates(
             )
     return DigitalSkillsAggregates(
         programme=programme, year=year, threshold=disclosure.disclosure_threshold(), groups=groups
+    )
+
+
+# --- Time: estimated time of completed activities and connected time ----------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class TimeSummary:
+    """Two measures of a learner's time in a course, shown side by side.
+
+    - estimated time of completed activities: each completed lesson at its estimated duration, and each
+      live session at the minutes attended as confirmed by the facilitator (a lesson completed by attending
+      a session counts through those minutes, not through its estimate);
+    - connected time: what the heartbeats of the lessons in view measured (idle gaps left out, each
+      unbroken stretch capped)."""
+
+    estimated_minutes: int
+    connected_seconds: int
+
+    @property
+    def connected_minutes(self) -> int:
+        return round(self.connected_seconds / 60)
+
+
+def completed_activity_minutes(lessons_done: Iterable[LessonPage], attended_minutes: int) -> int:
+    return int(
+        sum(
+            lesson.estimated_minutes
+            for lesson in lessons_done
+            if lesson.completion_rule != CompletionRule.ATTENDANCE
+        )
+        + attended_minutes
+    )
+
+
+def connected_seconds_by(
+    user_ids: Iterable[int], structures: dict[int, CourseStructure]
+) -> dict[tuple[int, int], int]:
+    """(user id, course id) -> connected seconds on the course's live lessons, in one query."""
+    course_of_lesson = {
+        lesson.pk: course_id
+        for course_id, structure in structures.items()
+        for lesson, _module in structure.lessons
+    }
+    totals: dict[tuple[int, int], int] = defaultdict(int)
+    rows = (
+        LessonTime.objects.filter(user_id__in=list(user_ids), lesson_id__in=list(course_of_lesson))
+        .values("user_id", "lesson_id")
+        .annotate(total=Sum("seconds"))
+        .values_list("user_id", "lesson_id", "total")
+    )
+    for user_id, lesson_id, total in rows:
+        totals[(user_id, course_of_lesson[lesson_id])] += int(total or 0)
+    return dict(totals)
+
+
+def _confirmed_present() -> Q:
+    return Q(status=LiveAttendanceStatus.PRESENT, confirmed_at__isnull=False)
+
+
+def attended_minutes_by(user_ids: Iterable[int], course_ids: Iterable[int]) -> dict[tuple[int, int], int]:
+    """(user id, course id) -> confirmed minutes attended at the course's live sessions, in one query."""
+    rows = (
+        LiveAttendance.objects.filter(
+            _confirmed_present(), user_id__in=list(user_ids), session__course_id__in=list(course_ids)
+        )
+        .values("user_id", "session__course_id")
+        .annotate(total=Sum("minutes_attended"))
+        .values_list("user_id", "session__course_id", "total")
+    )
+    return {(user_id, course_id): int(total or 0) for user_id, course_id, total in rows}
+
+
+def attended_live_minutes(user: Any, course: CoursePage) -> int:
+    """Minutes a learner attended the live sessions of a course, as confirmed by their facilitators."""
+    total = LiveAttendance.objects.filter(_confirmed_present(), user=user, session__course=course).aggregate(
+        total=Sum("minutes_attended")
+    )["total"]
+    return int(total or 0)
+
+
+def time_summaries(user: Any, progresses: Sequence[CourseProgress]) -> dict[int, TimeSummary]:
+    """Course id -> one learner's time summary, for courses whose progress is computed (two queries)."""
+    if not progresses or not getattr(user, "is_authenticated", False):
+        return {}
+    structures = {
+        progress.course.pk: CourseStructure(
+            progress.modules, [(state.lesson, state.module) for state in progress.lessons]
+        )
+        for progress in progresses
+    }
+    connected = connected_seconds_by([user.pk], structures)
+    attended = attended_minutes_by([user.pk], structures)
+    return {
+        progress.course.pk: TimeSummary(
+            estimated_minutes=completed_activity_minutes(
+                [state.lesson for state in progress.lessons if state.is_completed],
+                attended.get((user.pk, progress.course.pk), 0),
+            ),
+            connected_seconds=connected.get((user.pk, progress.course.pk), 0),
+        )
+        for progress in progresses
+    }
+
+
+@dataclasses.dataclass(frozen=True)
+class CourseTime:
+    progress: CourseProgress
+    time: TimeSummary
+
+
+@dataclasses.dataclass(frozen=True)
+class LearnerTime:
+    """What staff see of one learner's time: per course, per day, live sessions and logins."""
+
+    account: User
+    courses: list[CourseTime]
+    days: list[tuple[datetime.date, int]]
+    attendances: list[LiveAttendance]
+    logins: list[ConnectionLog]
+
+
+def learner_time(account: User, *, days: int = 30, logins: int = 50) -> LearnerTime:
+    """The caller has checked the learner is one they may see (access.visible_people)."""
+    courses = list(
+        live_courses().filter(enrolments__user=account).order_by("-enrolments__enrolled_at", "path")
+    )
+    progresses = catalogue_entries(account, courses)
+    summaries = time_summaries(account, progresses)
+    since = timezone.localdate() - datetime.timedelta(days=days - 1)
+    per_day = list(
+        LessonTime.objects.filter(user=account, activity_date__gte=since)
+        .values("activity_date")
+        .annotate(total=Sum("seconds"))
+        .order_by("-activity_date")
+        .values_list("activity_date", "total")
+    )
+    return LearnerTime(
+        account=account,
+        courses=[CourseTime(progress, summaries[progress.course.pk]) for progress in progresses],
+        days=[(day, int(total or 0)) for day, total in per_day if total],
+        attendances=list(
+            LiveAttendance.objects.filter(user=account)
+            .select_related("session__course")
+            .order_by("-session__starts_at")[:50]
+        ),
+        logins=list(ConnectionLog.objects.filter(user=account)[:logins]),
+    )
+
+
+# --- Live sessions ---------------------------------------------------------------------------------
+
+# Cohort members who may join their cohort's sessions.
+JOINING_STATUSES = [EnrolmentStatus.ENROLLED, EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED]
+# No session lasts longer (LiveSession.duration_minutes), so "not over yet" starts from this far back.
+LONGEST_SESSION = datetime.timedelta(hours=12)
+
+
+def eligible_sessions(user: Any) -> QuerySet[LiveSession]:
+    """Sessions a learner may join: of live courses they are enrolled in, open to the whole course or to
+    a cohort they are a current member of."""
+    if not getattr(user, "is_authenticated", False):
+        return LiveSession.objects.none()
+    enrolled = CourseEnrolment.objects.filter(course_id=OuterRef("course_id"), user=user)
+    member = Enrolment.objects.filter(
+        cohort_id=OuterRef("cohort_id"),
+        person__user=user,
+        role=Enrolment.Role.MEMBER,
+        status__in=JOINING_STATUSES,
+    )
+    return LiveSession.objects.filter(Exists(enrolled), course__live=True).filter(
+        Q(cohort__isnull=True) | Exists(member)
+    )
+
+
+def managed_sessions(user: Any) -> QuerySet[LiveSession]:
+    """Sessions a user runs: those of the cohorts they staff (access policy) and those they lead."""
+    if not getattr(user, "is_authenticated", False):
+        return LiveSession.objects.none()
+    if access.sees_everything(user):
+        return LiveSession.objects.all()
+    return LiveSession.objects.filter(Q(cohort__in=access.staffed_cohorts(user)) | Q(facilitator=user))
+
+
+def can_manage_session(user: Any, session: LiveSession) -> bool:
+    return managed_sessions(user).filter(pk=session.pk).exists()
+
+
+def roster_users(session: LiveSession) -> QuerySet[User]:
+    """The learners of a session: enrolled in its course (and current members of its cohort, if any),
+    plus anyone already recorded at it."""
+    expected = User.objects.filter(course_enrolments__course_id=session.course_id)
+    if session.cohort_id is not None:
+        expected = expected.filter(
+            person__enrolments__cohort_id=session.cohort_id,
+            person__enrolments__role=Enrolment.Role.MEMBER,
+            person__enrolments__status__in=JOINING_STATUSES,
+        )
+    return User.objects.filter(
+        Q(pk__in=expected.values("pk"))
+        | Q(pk__in=LiveAttendance.objects.filter(session=session).values("user_id"))
+    ).order_by("last_name", "first_name", "username")
+
+
+@dataclasses.dataclass(frozen=True)
+class RosterRow:
+    user: User
+    attendance: LiveAttendance | None
+
+    @property
+    def has_arrived(self) -> bool:
+        return self.attendance is not None and self.attendance.arrived_at is not None
+
+    @property
+    def has_signed(self) -> bool:
+        return self.attendance is not None and self.attendance.signed_at is not None
+
+    @property
+    def is_present_by_default(self) -> bool:
+        """Before confirmation, who joined or signed is proposed present; afterwards, what was confirmed."""
+        if self.attendance is not None and self.attendance.confirmed_at is not None:
+            return self.attendance.status == LiveAttendanceStatus.PRESENT
+        return self.has_arrived or self.has_signed
+
+
+def session_roster(session: LiveSession) -> list[RosterRow]:
+    """The learners of a session with their arrival, signature and confirmation, in two queries."""
+    users = list(roster_users(session))
+    attendances = {row.user_id: row for row in LiveAttendance.objects.filter(session=session)}
+    return [RosterRow(user=user, attendance=attendances.get(user.pk)) for user in users]
+
+
+@dataclasses.dataclass(frozen=True)
+class SessionEntry:
+    """A session as one person sees it at a given moment."""
+
+    session: LiveSession
+    attendance: LiveAttendance | None
+    now: datetime.datetime
+
+    @property
+    def is_open(self) -> bool:
+        return self.session.is_open_at(self.now)
+
+    @property
+    def is_over(self) -> bool:
+        return self.now >= self.session.ends_at
+
+    @property
+    def has_joined(self) -> bool:
+        return self.attendance is not None and self.attendance.arrived_at is not None
+
+    @property
+    def has_signed(self) -> bool:
+        return self.attendance is not None and self.attendance.signed_at is not None
+
+    @property
+    def is_confirmed_present(self) -> bool:
+        return self.attendance is not None and self.attendance.is_confirmed_present
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.now >= self.session.starts_at and self.session.attendance_confirmed_at is None
+
+
+def _entries(user: Any, sessions: Sequence[LiveSession], now: datetime.datetime) -> list[SessionEntry]:
+    attendances: dict[int, LiveAttendance] = {}
+    if sessions and getattr(user, "is_authenticated", False):
+        attendances = {
+            row.session_id: row
+            for row in LiveAttendance.objects.filter(user=user, session__in=[s.pk for s in sessions])
+        }
+    return [SessionEntry(session, attendances.get(session.pk), now) for session in sessions]
+
+
+def learner_sessions(
+    user: Any,
+    *,
+    course: CoursePage | None = None,
+    lesson: LessonPage | None = None,
+    upcoming: bool = True,
+    limit: int | None = None,
+    now: datetime.datetime | None = None,
+) -> list[SessionEntry]:
+    """A learner's sessions (not over yet when `upcoming`), soonest first, with their own attendance."""
+    now = now or timezone.now()
+    sessions = eligible_sessions(user).select_related("course", "cohort", "facilitator")
+    if course is not None:
+        sessions = sessions.filter(course=course)
+    if lesson is not None:
+        sessions = sessions.filter(lesson=lesson)
+    if upcoming:
+        sessions = sessions.filter(starts_at__gte=now - LONGEST_SESSION).order_by("starts_at", "pk")
+        rows = [session for session in sessions if session.ends_at > now]
+    else:
+        rows = list(sessions.order_by("-starts_at", "-pk"))
+    return _entries(user, rows[:limit] if limit is not None else rows, now)
+
+
+def lesson_sessions(
+    user: Any, lesson: LessonPage, *, now: datetime.datetime | None = None
+) -> list[SessionEntry]:
+    """The sessions a lesson presents: a learner's own; for staff reading the lesson, every upcoming one."""
+    now = now or timezone.now()
+    if CourseEnrolment.objects.filter(user=user, course__live_sessions__lesson=lesson).exists():
+        return learner_sessions(user, lesson=lesson, now=now)
+    sessions = (
+        LiveSession.objects.filter(lesson=lesson, starts_at__gte=now - LONGEST_SESSION)
+        .filter(pk__in=managed_sessions(user).values("pk"))
+        .select_related("course", "cohort", "facilitator")
+        .order_by("starts_at")
+    )
+    return _entries(user, [session for session in sessions if session.ends_at > now], now)
+
+
+def run_sessions(
+    user: Any, *, past_days: int = 60, now: datetime.datetime | None = None
+) -> list[SessionEntry]:
+    """Sessions a facilitator runs from `past_days` ago, soonest first, with roster counts annotated."""
+    now = now or timezone.now()
+    sessions = list(
+        managed_sessions(user)
+        .filter(starts_at__gte=now - datetime.timedelta(days=past_days))
+        .select_related("course", "cohort", "facilitator")
+        .annotate(
+            arrived_count=Count("attendances", filter=Q(attendances__arrived_at__isnull=False)),
+            signed_count=Count("attendances", filter=Q(attendances__signed_at__isnull=False)),
+            present_count=Count(
+                "attendances",
+                filter=Q(
+                    attendances__status=LiveAttendanceStatus.PRESENT, attendances__confirmed_at__isnull=False
+                ),
+            ),
+        )
+        .order_by("starts_at", "pk")
+    )
+    return [SessionEntry(session, None, now) for session in sessions]
+
+
+def hash_token(token: str) -> str:
+    """What is stored of a calendar feed's secret: its SHA-256, hex-encoded."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def calendar_feed_user(token: str) -> User | None:
+    feed = CalendarFeed.objects.select_related("user").filter(token_hash=hash_token(token)).first()
+    if feed is None or not feed.user.is_active:
+        return None
+    return feed.user
+
+
+def calendar_sessions(
+    user: Any, *, past_days: int = 90, now: datetime.datetime | None = None
+) -> list[LiveSession]:
+    """A person's calendar: the sessions they may join and those they lead, from `past_days` ago."""
+    now = now or timezone.now()
+    since = now - datetime.timedelta(days=past_days)
+    ids = eligible_sessions(user).values("pk")
+    return list(
+        LiveSession.objects.filter(Q(pk__in=ids) | Q(facilitator=user), starts_at__gte=since)
+        .select_related("course", "cohort", "facilitator")
+        .order_by("starts_at", "pk")
+    )
+
+
+# --- Staff reports ---------------------------------------------------------------------------------
+
+
+def is_provider_staff(user: Any, course: CoursePage) -> bool:
+    """Staff of the course's training provider: accounts speaking for its organisation."""
+    if not getattr(user, "is_authenticated", False) or course.provider_id is None:
+        return False
+    return PartnerContact.objects.filter(
+        user=user, organisation__training_provider=course.provider_id
+    ).exists()
+
+
+def reportable_courses(user: Any) -> QuerySet[CoursePage]:
+    """Courses whose report a user may open: every live course for the national team and for staff of
+    cohorts (their figures cover their cohorts only), their own courses for a training provider's staff."""
+    if not getattr(user, "is_authenticated", False):
+        return cast(QuerySet[CoursePage], CoursePage.objects.none())
+    if access.sees_everything(user) or access.staffed_cohorts(user).exists():
+        return live_courses()
+    return live_courses().filter(provider__organisation__contacts__user=user).distinct()
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportRow:
+    cohort: Cohort | None
+    enrolled: int
+    started: int
+    completed: int
+    # Medians among the learners who started; None when nobody did.
+    median_connected_seconds: int | None
+    median_estimated_minutes: int | None
+
+    @property
+    def completion_rate(self) -> float | None:
+        return self.completed / self.enrolled if self.enrolled else None
+
+    @property
+    def completion_percent(self) -> int | None:
+        rate = self.completion_rate
+        return None if rate is None else round(rate * 100)
+
+    @property
+    def median_connected_minutes(self) -> int | None:
+        seconds = self.median_connected_seconds
+        return None if seconds is None else round(seconds / 60)
+
+
+@dataclasses.dataclass(frozen=True)
+class CourseReport:
+    course: CoursePage
+    # The course's estimated duration: its live required lessons at their estimates.
+    estimated_minutes: int
+    lessons: int
+    total: ReportRow
+    cohorts: list[ReportRow]
+    # Learners outside any cohort (open courses), shown to those who see the whole course only.
+    without_cohort: ReportRow | None
+    is_whole_course: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class _LearnerFacts:
+    completed: bool
+    started: bool
+    connected_seconds: int
+    estimated_minutes: int
+
+
+def _median(values: list[int]) -> int | None:
+    return round(statistics.median(values)) if values else None
+
+
+def _report_row(cohort: Cohort | None, facts: list[_LearnerFacts]) -> ReportRow:
+    started = [fact for fact in facts if fact.started]
+    return ReportRow(
+        cohort=cohort,
+        enrolled=len(facts),
+        started=len(started),
+        completed=sum(1 for fact in facts if fact.completed),
+        median_connected_seconds=_median([fact.connected_seconds for fact in started]),
+        median_estimated_minutes=_median([fact.estimated_minutes for fact in started]),
+    )
+
+
+def course_report(user: Any, course: CoursePage) -> CourseReport | None:
+    """Enrolled, started, completed, completion rate and median times of a course, overall and per cohort,
+    over the learners the user may see; None when they may see none. A fixed number of queries.
+
+    A learner has started once they opened a lesson, completed one, or have connected time or attendance."""
+    whole = access.sees_everything(user) or is_provider_staff(user, course)
+    memberships = Enrolment.objects.filter(
+        role=Enrolment.Role.MEMBER,
+        status__in=STARTED_STATUSES,
+        person__user__course_enrolments__course=course,
+    )
+    if not whole:
+        staffed = access.staffed_cohorts(user)
+        if not staffed.exists():
+            return None
+        memberships = memberships.filter(cohort__in=staffed)
+    cohorts_of: dict[int, set[int]] = defaultdict(set)
+    for user_id, cohort_id in memberships.values_list("person__user_id", "cohort_id").distinct():
+        cohorts_of[user_id].add(cohort_id)
+    enrolments = CourseEnrolment.objects.filter(course=course)
+    if not whole:
+        enrolments = enrolments.filter(user_id__in=memberships.values("person__user_id"))
+    structure = course_structures([course])[course.pk]
+    lesson_ids = [lesson.pk for lesson, _module in structure.lessons]
+    done = dict(
+        LessonCompletion.objects.filter(lesson_id__in=lesson_ids)
+        .values("user_id")
+        .annotate(
+            minutes=Sum(
+                "lesson__estimated_minutes", filter=~Q(lesson__completion_rule=CompletionRule.ATTENDANCE)
+            ),
+        )
+        .values_list("user_id", "minutes")
+    )
+    connected = dict(
+        LessonTime.objects.filter(lesson_id__in=lesson_ids)
+        .values("user_id")
+        .annotate(total=Sum("seconds"))
+        .values_list("user_id", "total")
+    )
+    attended = dict(
+        LiveAttendance.objects.filter(_confirmed_present(), session__course=course)
+        .values("user_id")
+        .annotate(total=Sum("minutes_attended"))
+        .values_list("user_id", "total")
+    )
+    facts: dict[int, _LearnerFacts] = {}
+    for user_id, completed_at, last_lesson_id in enrolments.values_list(
+        "user_id", "completed_at", "last_lesson_id"
+    ):
+        seconds = int(connected.get(user_id) or 0)
+        minutes = int(done.get(user_id) or 0) + int(attended.get(user_id) or 0)
+        facts[user_id] = _LearnerFacts(
+            completed=completed_at is not None,
+            started=bool(last_lesson_id or user_id in done or seconds or user_id in attended),
+            connected_seconds=seconds,
+            estimated_minutes=minutes,
+        )
+    cohort_ids = {cohort_id for user_id in facts for cohort_id in cohorts_of.get(user_id, ())}
+    cohorts = sorted(
+        Cohort.objects.filter(pk__in=cohort_ids).select_related("edition"),
+        key=lambda cohort: (-cohort.edition.year, cohort.name, cohort.pk),
+    )
+    members: dict[int, list[_LearnerFacts]] = defaultdict(list)
+    outside: list[_LearnerFacts] = []
+    for user_id, fact in facts.items():
+        for cohort_id in cohorts_of.get(user_id, ()):
+            members[cohort_id].append(fact)
+        if not cohorts_of.get(user_id):
+            outside.append(fact)
+    return CourseReport(
+        course=course,
+        estimated_minutes=sum(
+            lesson.estimated_minutes for lesson, _module in structure.lessons if lesson.is_required
+        ),
+        lessons=len(lesson_ids),
+        total=_report_row(None, list(facts.values())),
+        cohorts=[_report_row(cohort, members[cohort.pk]) for cohort in cohorts],
+        without_cohort=_report_row(None, outside) if whole and outside else None,
+        is_whole_course=whole,
     )

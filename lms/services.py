@@ -1,11 +1,14 @@
-"""Writes of the training app: enrolments, lesson completion, quiz attempts, course completion and
-certificates."""
+"""Writes of the training app: enrolments, lesson completion, quiz attempts, course completion,
+certificates, time tracking (heartbeats and the connection log), live sessions (join, sign-in sheet,
+attendance) and the digital-skills self-assessment."""
 
 import dataclasses
 import datetime
+import ipaddress
 import logging
+import re
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -17,15 +20,20 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lms import digcomp, selectors, tasks
-from lms.choices import CertificateKind, CertificateStatus, CompletionRule
+from lms.choices import CertificateKind, CertificateStatus, CompletionRule, LiveAttendanceStatus
 from lms.models import (
+    CalendarFeed,
     Certificate,
+    ConnectionLog,
     CourseEnrolment,
     CoursePage,
     DigitalSkillsAssessment,
     DigitalSkillsRating,
     LessonCompletion,
     LessonPage,
+    LessonTime,
+    LiveAttendance,
+    LiveSession,
     Quiz,
     QuizAttempt,
 )
@@ -447,3 +455,413 @@ def submit_digital_skills_assessment(
         ]
     )
     return assessment
+
+
+# --- Time tracking ---------------------------------------------------------------------------------
+#
+# A lesson in view sends a heartbeat every 30 seconds. Each heartbeat sets one bit in the bitmap of the
+# learner's row for that lesson and that local day: bit i stands for the i-th 30-second slot after local
+# midnight. The connected time is a pure function of the set bits, so a duplicated heartbeat (same slot)
+# changes nothing and heartbeats arriving out of order give the same total as in order:
+# - between two consecutive heartbeat slots, the time counts only when they are at most the idle cut-off
+#   apart; a longer gap ends the session (the learner left, or the tab was hidden);
+# - one session (an unbroken run of heartbeats) counts for the cap at most;
+# - time is split at local midnight, so each day's row holds the time spent that day.
+# A new bit can change the totals of its own day, the day before (a gap across midnight) and the day after
+# (a session running into it), so those are recomputed from the bitmaps of the two days before to the day
+# after. Because the cap is shorter than a day, a session alive two days earlier has used its cap already.
+
+SLOT_SECONDS = 30
+MAX_CAP_SECONDS = 20 * 60 * 60
+# How far back a heartbeat's own time is believed (a beacon sent as the page closes, a retried request).
+HEARTBEAT_MAX_DELAY = datetime.timedelta(minutes=5)
+
+
+def idle_cutoff_seconds() -> int:
+    return max(int(settings.ESSAIM_LMS_IDLE_CUTOFF_SECONDS), SLOT_SECONDS)
+
+
+def session_cap_seconds() -> int:
+    return min(int(settings.ESSAIM_LMS_SESSION_CAP_MINUTES) * 60, MAX_CAP_SECONDS)
+
+
+def slot_of(moment: datetime.datetime) -> int:
+    """The 30-second slot since the epoch a moment falls in (local midnights fall on slot boundaries)."""
+    return int(moment.timestamp()) // SLOT_SECONDS
+
+
+def day_slots(day: datetime.date) -> tuple[int, int]:
+    """The first slot of a local day and the first slot of the next (23 or 25 hours on DST days)."""
+    zone = timezone.get_default_timezone()
+    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+    return slot_of(start), slot_of(end)
+
+
+def local_day(moment: datetime.datetime) -> datetime.date:
+    return timezone.localtime(moment, timezone.get_default_timezone()).date()
+
+
+def bitmap_slots(bitmap: bytes, first_slot: int) -> list[int]:
+    """The slots whose bit is set, in order."""
+    slots: list[int] = []
+    for index, byte in enumerate(bitmap):
+        if byte:
+            slots.extend(first_slot + index * 8 + bit for bit in range(8) if byte >> bit & 1)
+    return slots
+
+
+def with_bit(bitmap: bytes, index: int) -> bytes | None:
+    """The bitmap with bit `index` set, or None when it was set already (a duplicate heartbeat)."""
+    data = bytearray(bitmap)
+    byte, bit = divmod(index, 8)
+    if byte < len(data) and data[byte] >> bit & 1:
+        return None
+    if byte >= len(data):
+        data.extend(bytes(byte + 1 - len(data)))
+    data[byte] |= 1 << bit
+    return bytes(data)
+
+
+def credited_intervals(
+    slots: Sequence[int], *, cutoff_seconds: int, cap_seconds: int
+) -> list[tuple[int, int]]:
+    """The stretches of time that count, as (start, end) epoch seconds, from sorted distinct slots."""
+    intervals: list[tuple[int, int]] = []
+    used = 0
+    previous: int | None = None
+    for slot in slots:
+        if previous is None or (slot - previous) * SLOT_SECONDS > cutoff_seconds:
+            used = 0  # a new session starts at this heartbeat
+        elif used < cap_seconds:
+            length = min((slot - previous) * SLOT_SECONDS, cap_seconds - used)
+            intervals.append((previous * SLOT_SECONDS, previous * SLOT_SECONDS + length))
+            used += length
+        previous = slot
+    return intervals
+
+
+def seconds_within(intervals: Iterable[tuple[int, int]], start: int, end: int) -> int:
+    return sum(max(0, min(end, high) - max(start, low)) for low, high in intervals)
+
+
+@transaction.atomic
+def record_heartbeat(
+    *,
+    user: Any,
+    lesson: LessonPage,
+    sent_at: datetime.datetime | None = None,
+    now: datetime.datetime | None = None,
+) -> int:
+    """Count a heartbeat of a lesson in view; returns the seconds it added (0 for a duplicate or after an
+    idle gap). The heartbeat's own time is trusted up to HEARTBEAT_MAX_DELAY back, never in the future."""
+    now = now or timezone.now()
+    moment = now if sent_at is None else min(now, max(sent_at, now - HEARTBEAT_MAX_DELAY))
+    day = local_day(moment)
+    one_day = datetime.timedelta(days=1)
+    LessonTime.objects.get_or_create(user=user, lesson=lesson, activity_date=day)
+    rows = {
+        row.activity_date: row
+        for row in LessonTime.objects.select_for_update()
+        .filter(user=user, lesson=lesson, activity_date__range=(day - 2 * one_day, day + one_day))
+        .order_by("activity_date")
+    }
+    row = rows[day]
+    first, _next = day_slots(day)
+    updated = with_bit(bytes(row.slots), slot_of(moment) - first)
+    if updated is None:
+        return 0
+    row.slots = updated
+    slots: list[int] = []
+    for activity_date, each in rows.items():
+        slots.extend(bitmap_slots(bytes(each.slots), day_slots(activity_date)[0]))
+    intervals = credited_intervals(
+        slots, cutoff_seconds=idle_cutoff_seconds(), cap_seconds=session_cap_seconds()
+    )
+    added = 0
+    for activity_date in (day - one_day, day, day + one_day):
+        if activity_date not in rows:
+            continue
+        each = rows[activity_date]
+        start, end = day_slots(activity_date)
+        seconds = seconds_within(intervals, start * SLOT_SECONDS, end * SLOT_SECONDS)
+        fields = ["slots", "seconds", "updated_at"] if each is row else ["seconds", "updated_at"]
+        if seconds != each.seconds or each is row:
+            added += seconds - each.seconds
+            each.seconds = seconds
+            each.save(update_fields=fields)
+    return added
+
+
+_BROWSERS = [
+    ("Edge", re.compile(r"Edg(e|A|iOS)?/")),
+    ("Opera", re.compile(r"OPR/|Opera")),
+    ("Samsung Internet", re.compile(r"SamsungBrowser/")),
+    ("Firefox", re.compile(r"Firefox/|FxiOS/")),
+    ("Chrome", re.compile(r"Chrome/|CriOS/")),
+    ("Safari", re.compile(r"Safari/")),
+]
+_SYSTEMS = [
+    ("Android", re.compile(r"Android")),
+    ("iOS", re.compile(r"iPhone|iPad|iPod")),
+    ("Windows", re.compile(r"Windows")),
+    ("macOS", re.compile(r"Mac OS X|Macintosh")),
+    ("ChromeOS", re.compile(r"CrOS")),
+    ("Linux", re.compile(r"Linux")),
+]
+
+
+def device_family(user_agent: str) -> str:
+    """The browser and system families ("Firefox · Android"), never the full user-agent string."""
+    browser = next((name for name, pattern in _BROWSERS if pattern.search(user_agent)), "")
+    system = next((name for name, pattern in _SYSTEMS if pattern.search(user_agent)), "")
+    return " · ".join(part for part in (browser, system) if part)[:60]
+
+
+def truncated_network(address: str) -> str:
+    """The network of an address, not the address: IPv4 /24, IPv6 /48 ("" when unreadable)."""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return ""
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+def record_login(*, user: Any, user_agent: str = "", remote_addr: str = "") -> ConnectionLog:
+    """Keep one login in the connection log (called when Django's user_logged_in fires)."""
+    entry = ConnectionLog(user=user, device=device_family(user_agent), network=truncated_network(remote_addr))
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+def purge_connection_log(*, now: datetime.datetime | None = None) -> int:
+    """Delete the logins older than ESSAIM_LMS_CONNECTION_LOG_DAYS; returns how many went."""
+    limit = (now or timezone.now()) - datetime.timedelta(days=int(settings.ESSAIM_LMS_CONNECTION_LOG_DAYS))
+    deleted, _detail = ConnectionLog.objects.filter(logged_in_at__lt=limit).delete()
+    return deleted
+
+
+# --- Live sessions ---------------------------------------------------------------------------------
+
+SCHEDULE_FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "starts_at",
+    "duration_minutes",
+    "join_url",
+    "place",
+    "lesson",
+    "facilitator",
+)
+# Changing these sends calendars a new revision of the event.
+CALENDAR_FIELDS = ("title", "starts_at", "duration_minutes", "place", "kind", "description")
+
+
+def _check_can_schedule(*, by: Any, course: CoursePage, cohort: Cohort | None) -> None:
+    if cohort is None:
+        if not access.sees_everything(by):
+            raise PermissionDenied(_("Only the national team schedules sessions open to a whole course."))
+    elif not access.can_manage_cohort(by, cohort):
+        raise PermissionDenied(_("You do not run this cohort."))
+
+
+def _check_lesson(session: LiveSession) -> None:
+    lesson = session.lesson
+    if lesson is not None and not str(lesson.path).startswith(str(session.course.path)):
+        raise ValidationError({"lesson": _("Choose a lesson of this session's course.")})
+
+
+@transaction.atomic
+def schedule_live_session(
+    *, course: CoursePage, cohort: Cohort | None, by: Any, **fields: Any
+) -> LiveSession:
+    """Schedule a virtual class or an in-person workshop for a cohort (or, national team, a whole course)."""
+    _check_can_schedule(by=by, course=course, cohort=cohort)
+    unknown = set(fields) - set(SCHEDULE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown fields: {sorted(unknown)}")
+    fields.setdefault("facilitator", by)
+    session = LiveSession(course=course, cohort=cohort, created_by=by, **fields)
+    _check_lesson(session)
+    session.full_clean()
+    session.save()
+    audit.record(actor=by, action="lms.live_session.schedule", target=session, course=course.pk)
+    return session
+
+
+@transaction.atomic
+def update_live_session(*, session: LiveSession, by: Any, **fields: Any) -> LiveSession:
+    """Change a scheduled session; calendars get a new revision when its time, place or title changes."""
+    if not selectors.can_manage_session(by, session):
+        raise PermissionDenied(_("You do not run this session."))
+    unknown = set(fields) - set(SCHEDULE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown fields: {sorted(unknown)}")
+    changed = [name for name, value in fields.items() if getattr(session, name) != value]
+    for name, value in fields.items():
+        setattr(session, name, value)
+    if any(name in CALENDAR_FIELDS for name in changed):
+        session.sequence += 1
+    _check_lesson(session)
+    session.full_clean()
+    session.save()
+    return session
+
+
+def _eligible_or_denied(session: LiveSession, user: Any) -> None:
+    if not selectors.eligible_sessions(user).filter(pk=session.pk).exists():
+        raise PermissionDenied(_("This session is for the enrolled learners of its course."))
+
+
+@transaction.atomic
+def join_live_session(
+    *, session: LiveSession, user: Any, now: datetime.datetime | None = None
+) -> LiveAttendance:
+    """An enrolled learner clicks "join": record their first arrival (once), then they go to the join URL."""
+    now = now or timezone.now()
+    _eligible_or_denied(session, user)
+    if not session.is_virtual:
+        raise ValidationError(_("An in-person workshop is joined in person: sign the sheet there."))
+    if not session.is_open_at(now):
+        if now < session.join_opens_at:
+            raise ValidationError(_("You can join from 15 minutes before the start."))
+        raise ValidationError(_("This session is over."))
+    attendance, _created = LiveAttendance.objects.get_or_create(session=session, user=user)
+    # Conditional, so two clicks at once keep the first arrival.
+    if LiveAttendance.objects.filter(pk=attendance.pk, arrived_at__isnull=True).update(arrived_at=now):
+        attendance.arrived_at = now
+    else:
+        attendance.refresh_from_db(fields=["arrived_at"])
+    return attendance
+
+
+@transaction.atomic
+def sign_in(
+    *, session: LiveSession, user: Any, by: Any, now: datetime.datetime | None = None
+) -> LiveAttendance:
+    """Sign the sheet of an in-person workshop: the learner themself during the session, or the
+    facilitator ticking a name on their phone."""
+    now = now or timezone.now()
+    if session.is_virtual:
+        raise ValidationError(_("A virtual class has no sign-in sheet: joining it records the arrival."))
+    if by.pk == user.pk:
+        _eligible_or_denied(session, user)
+        if not session.is_open_at(now):
+            raise ValidationError(_("The sign-in sheet is open during the workshop only."))
+    else:
+        if not selectors.can_manage_session(by, session):
+            raise PermissionDenied(_("You do not run this session."))
+        if not selectors.roster_users(session).filter(pk=user.pk).exists():
+            raise ValidationError(_("This person is not a learner of this session."))
+        if now < session.join_opens_at:
+            raise ValidationError(_("The sign-in sheet opens 15 minutes before the start."))
+    attendance, _created = LiveAttendance.objects.get_or_create(session=session, user=user)
+    if attendance.signed_at is None:
+        attendance.signed_at, attendance.signed_by = now, by
+        attendance.save(update_fields=["signed_at", "signed_by"])
+    return attendance
+
+
+@transaction.atomic
+def cancel_signature(*, session: LiveSession, user: Any, by: Any) -> None:
+    """The facilitator unticks a name signed by mistake (before attendance is confirmed)."""
+    if not selectors.can_manage_session(by, session):
+        raise PermissionDenied(_("You do not run this session."))
+    if session.attendance_confirmed_at is not None:
+        raise ValidationError(_("Attendance is confirmed already: correct it on the confirmation page."))
+    LiveAttendance.objects.filter(session=session, user=user).update(signed_at=None, signed_by=None)
+
+
+@dataclasses.dataclass(frozen=True)
+class AttendanceMark:
+    status: str
+    # Minutes attended for a present learner; None means the whole session.
+    minutes: int | None = None
+
+
+@transaction.atomic
+def confirm_attendance(
+    *,
+    session: LiveSession,
+    marks: Mapping[int, AttendanceMark],
+    notes: str | None = None,
+    by: Any,
+    now: datetime.datetime | None = None,
+) -> list[LiveAttendance]:
+    """After the session, the facilitator confirms who attended and for how long, and writes the minutes.
+
+    A present learner completes the session's lesson when it is completed by attending, which moves
+    their progress and may complete the course. Confirming again corrects the record; a lesson already
+    completed stays completed."""
+    now = now or timezone.now()
+    if not selectors.can_manage_session(by, session):
+        raise PermissionDenied(_("You do not run this session."))
+    if now < session.starts_at:
+        raise ValidationError(_("Attendance can be confirmed once the session has started."))
+    roster = {user.pk: user for user in selectors.roster_users(session)}
+    errors: list[str] = []
+    for user_id, mark in marks.items():
+        if user_id not in roster:
+            errors.append(_("User %(id)s is not a learner of this session.") % {"id": user_id})
+        if mark.status not in LiveAttendanceStatus.values:
+            errors.append(_("Choose present or absent."))
+        if mark.minutes is not None and not 1 <= mark.minutes <= session.duration_minutes:
+            errors.append(
+                _("Minutes attended are between 1 and the session's %(duration)s minutes.")
+                % {"duration": session.duration_minutes}
+            )
+    if errors:
+        raise ValidationError(errors)
+    existing = {row.user_id: row for row in LiveAttendance.objects.filter(session=session, user_id__in=marks)}
+    saved = []
+    for user_id, mark in marks.items():
+        attendance = existing.get(user_id) or LiveAttendance(session=session, user_id=user_id)
+        attendance.status = mark.status
+        attendance.minutes_attended = (
+            (mark.minutes or session.duration_minutes)
+            if mark.status == LiveAttendanceStatus.PRESENT
+            else None
+        )
+        attendance.confirmed_at = now
+        attendance.full_clean(validate_unique=False)
+        attendance.save()
+        saved.append(attendance)
+    session.attendance_confirmed_at, session.attendance_confirmed_by = now, by
+    fields = ["attendance_confirmed_at", "attendance_confirmed_by"]
+    if notes is not None:
+        session.notes = notes
+        fields.append("notes")
+    session.save(update_fields=fields)
+    _complete_attendance_lesson(session, [a.user_id for a in saved if a.is_confirmed_present])
+    present = sum(1 for attendance in saved if attendance.is_confirmed_present)
+    audit.record(
+        actor=by,
+        action="lms.live_attendance.confirm",
+        target=session,
+        present=present,
+        absent=len(saved) - present,
+    )
+    return saved
+
+
+def _complete_attendance_lesson(session: LiveSession, user_ids: list[int]) -> None:
+    lesson = session.lesson
+    if lesson is None or not user_ids or lesson.completion_rule != CompletionRule.ATTENDANCE:
+        return
+    if not str(lesson.path).startswith(str(session.course.path)):
+        return
+    enrolments = CourseEnrolment.objects.filter(course=session.course, user_id__in=user_ids).select_related(
+        "user", "course"
+    )
+    for enrolment in enrolments:
+        complete_lesson(enrolment=enrolment, lesson=lesson)
+
+
+def new_calendar_token(*, user: Any) -> str:
+    """A new secret address for the person's calendar feed; the previous one stops working."""
+    token = secrets.token_urlsafe(32)
+    CalendarFeed.objects.update_or_create(user=user, defaults={"token_hash": selectors.hash_token(token)})
+    return token

@@ -17,3 +17,9 @@ def issue_certificate(enrolment_id: int) -> int | None:
         return None
     certificate = services.issue_certificate(enrolment=enrolment)
     return certificate.pk if certificate is not None else None
+
+
+@shared_task
+def purge_connection_log() -> int:
+    """Daily (beat): delete the logins older than the retention setting."""
+    return services.purge_connection_log()

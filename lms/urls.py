@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lms import digcomp_views, public_views, views
+from lms import digcomp_views, live_views, public_views, views
 
 app_name = "lms"
 
@@ -16,4 +16,20 @@ urlpatterns = [
     path("learn/digital-skills/step/<int:step>/", digcomp_views.assessment_step, name="digcomp_step"),
     path("learn/digital-skills/<int:pk>/", digcomp_views.assessment_result, name="digcomp_result"),
     path("learn/digital-skills/groups/", digcomp_views.digital_skills_groups, name="digcomp_groups"),
+    path("learn/people/<int:pk>/time/", views.learner_time, name="learner_time"),
+    path("learn/reports/", views.course_reports, name="course_reports"),
+    path("learn/reports/courses/<int:pk>/", views.course_report, name="course_report"),
+    path("learn/reports/courses/<int:pk>/report.csv", views.course_report_csv, name="course_report_csv"),
+    # Live sessions
+    path("learn/live/", live_views.run_sessions, name="live_run_sessions"),
+    path("learn/live/new/", live_views.session_create, name="live_create"),
+    path("learn/live/<int:pk>/", live_views.session_detail, name="live_session"),
+    path("learn/live/<int:pk>/edit/", live_views.session_edit, name="live_edit"),
+    path("learn/live/<int:pk>/join/", live_views.session_join, name="live_join"),
+    path("learn/live/<int:pk>/sign-in/", live_views.session_sign_in, name="live_sign_in"),
+    path("learn/live/<int:pk>/sheet/", live_views.sign_in_sheet, name="live_sign_in_sheet"),
+    path("learn/live/<int:pk>/attendance/", live_views.confirm_attendance, name="live_confirm"),
+    path("learn/live/<int:pk>/session.ics", live_views.session_ics, name="live_ics"),
+    path("learn/calendar/", live_views.calendar_page, name="calendar"),
+    path("learn/calendar/<str:token>/sessions.ics", live_views.calendar_feed, name="calendar_feed"),
 ]

@@ -1,4 +1,5 @@
-"""The learner's space and the facilitator's progress table of a cohort."""
+"""The learner's space, the facilitator's progress table of a cohort, staff reports per course and a
+learner's time for staff."""
 
 import csv
 import io
@@ -6,7 +7,7 @@ import io
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -18,7 +19,7 @@ from lms.models import CoursePage
 from programmes import access, audit
 from programmes.evaluation import selectors as evaluation_selectors
 from programmes.models import Cohort
-from programmes.permissions import role_required
+from programmes.permissions import has_any_role, role_required
 from programmes.roles import Role
 
 STAFF_ROLES = (Role.FACILITATOR, Role.COORDINATOR, Role.FABRIQUE)
@@ -28,15 +29,19 @@ STAFF_ROLES = (Role.FACILITATOR, Role.COORDINATOR, Role.FABRIQUE)
 @login_required
 def learner_home(request: HttpRequest) -> HttpResponse:
     cohorts = list(selectors.cohorts_to_follow(request.user)[:20])
+    courses = selectors.my_courses(request.user)
+    times = selectors.time_summaries(request.user, courses)
     return render(
         request,
         "lms/learner_home.html",
         {
-            "courses": selectors.my_courses(request.user),
+            "courses": [(progress, times[progress.course.pk]) for progress in courses],
             "catalogue": selectors.open_courses_to_join(request.user),
             "cohorts": cohorts,
             "invitations": list(evaluation_selectors.open_invitations(request.user)),
             "certificates": list(selectors.my_certificates(request.user)),
+            "sessions": selectors.learner_sessions(request.user, limit=10),
+            "is_staff_member": has_any_role(request.user, *STAFF_ROLES),
         },
     )
 
@@ -87,13 +92,27 @@ def cohort_progress_csv(request: HttpRequest, pk: int) -> HttpResponse:
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_("Last name"), _("First name"), *[course.title for course in table.courses]])
+    headers = [_("Last name"), _("First name"), *[course.title for course in table.courses]]
+    for course in table.courses:
+        headers.append(
+            _("%(course)s: estimated time of completed activities (minutes)") % {"course": course.title}
+        )
+        headers.append(_("%(course)s: connected time (minutes)") % {"course": course.title})
+    writer.writerow(headers)
     for row in table.rows:
+        times: list[str] = []
+        for cell in row.cells:
+            times += (
+                ["", ""]
+                if cell is None
+                else [str(cell.time.estimated_minutes), str(cell.time.connected_minutes)]
+            )
         writer.writerow(
             [
                 row.member.person.last_name,
                 row.member.person.first_name,
                 *["" if cell is None else f"{cell.progress:.2f}" for cell in row.cells],
+                *times,
             ]
         )
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
@@ -121,3 +140,92 @@ def cohort_enrol(request: HttpRequest, pk: int) -> HttpResponse:
         % {"count": len(created), "course": form.cleaned_data["course"].title},
     )
     return redirect("lms:cohort_progress", pk=cohort.pk)
+
+
+# --- Staff reports and a learner's time ---------------------------------------------------------------
+
+
+def _reportable_course_or_404(request: HttpRequest, pk: int) -> tuple[CoursePage, selectors.CourseReport]:
+    course = get_object_or_404(selectors.reportable_courses(request.user), pk=pk)
+    report = selectors.course_report(request.user, course)
+    if report is None:
+        raise Http404
+    return course, report
+
+
+@never_cache
+@login_required
+def course_reports(request: HttpRequest) -> HttpResponse:
+    courses = list(selectors.reportable_courses(request.user))
+    if not courses and not has_any_role(request.user, *STAFF_ROLES):
+        raise Http404
+    return render(request, "lms/reports/index.html", {"courses": courses})
+
+
+@never_cache
+@login_required
+def course_report(request: HttpRequest, pk: int) -> HttpResponse:
+    course, report = _reportable_course_or_404(request, pk)
+    return render(request, "lms/reports/course.html", {"course": course, "report": report})
+
+
+def _report_cells(row: selectors.ReportRow) -> list[str]:
+    rate = row.completion_rate
+    return [
+        str(row.enrolled),
+        str(row.started),
+        str(row.completed),
+        "" if rate is None else f"{rate:.2f}",
+        "" if row.median_connected_minutes is None else str(row.median_connected_minutes),
+        "" if row.median_estimated_minutes is None else str(row.median_estimated_minutes),
+    ]
+
+
+@never_cache
+@login_required
+def course_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    course, report = _reportable_course_or_404(request, pk)
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        [
+            _("Cohort"),
+            _("Edition"),
+            _("Enrolled"),
+            _("Started"),
+            _("Completed"),
+            _("Completion rate"),
+            _("Median connected time (minutes)"),
+            _("Median estimated time of completed activities (minutes)"),
+        ]
+    )
+    for row in report.cohorts:
+        assert row.cohort is not None
+        writer.writerow([row.cohort.name, row.cohort.edition.year, *_report_cells(row)])
+    if report.without_cohort is not None:
+        writer.writerow([_("No cohort"), "", *_report_cells(report.without_cohort)])
+    writer.writerow([_("All learners"), "", *_report_cells(report.total)])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="course-report-{course.pk}.csv"'
+    audit.record(
+        actor=request.user,
+        action="export.lms_course_report",
+        target=course,
+        rows=len(report.cohorts),
+        whole_course=report.is_whole_course,
+    )
+    return response
+
+
+@never_cache
+@role_required(*STAFF_ROLES)
+def learner_time(request: HttpRequest, pk: int) -> HttpResponse:
+    """A learner's time (estimated and connected), live sessions and connection log, for staff in scope."""
+    person = get_object_or_404(
+        access.visible_people(request.user).filter(user__isnull=False).select_related("user"), pk=pk
+    )
+    audit.record(actor=request.user, action="lms.learner_time.view", target=person)
+    return render(
+        request, "lms/learner_time.html", {"person": person, "detail": selectors.learner_time(person.user)}
+    )

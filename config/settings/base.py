@@ -169,6 +169,8 @@ CELERY_BEAT_SCHEDULE = {
     "flashcoop-follow-ups": {"task": "flashcoop.tasks.run_follow_ups", "schedule": 60 * 60 * 24},
     # Evaluation campaigns: invitations of the open waves, e-mailed links, one reminder.
     "evaluation-campaigns": {"task": "programmes.evaluation.tasks.run_campaigns", "schedule": 60 * 60 * 24},
+    # Training: delete connection-log entries older than ESSAIM_LMS_CONNECTION_LOG_DAYS.
+    "lms-purge-connection-log": {"task": "lms.tasks.purge_connection_log", "schedule": 60 * 60 * 24},
 }
 # Task modules outside an app's tasks.py (autodiscovery finds only those).
 CELERY_IMPORTS = ["programmes.evaluation.tasks"]
@@ -220,6 +222,8 @@ SPECTACULAR_SETTINGS = {
         "ServiceRequestStatusEnum": "cjs.choices.ServiceRequestStatus",
         "CertificateStatusEnum": "lms.choices.CertificateStatus",
         "CertificateKindEnum": "lms.choices.CertificateKind",
+        "LiveAttendanceStatusEnum": "lms.choices.LiveAttendanceStatus",
+        "LiveSessionKindEnum": "lms.choices.LiveSessionKind",
     },
     # Swagger UI is served from our static files (drf-spectacular-sidecar), never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -266,3 +270,13 @@ ESSAIM_PUBLIC_BASE_URL = env.str("ESSAIM_PUBLIC_BASE_URL", default=WAGTAILADMIN_
 ESSAIM_CERTIFICATE_ISSUER = "Fabrique Coopérative"
 # How many certificate checks one address may make per period (django-ratelimit's syntax).
 ESSAIM_CERTIFICATE_VERIFY_RATE = "60/h"
+# Training time tracking: a lesson in view sends a heartbeat every ESSAIM_LMS_HEARTBEAT_SECONDS; the time
+# between two heartbeats counts only when they are at most ESSAIM_LMS_IDLE_CUTOFF_SECONDS apart, and one
+# unbroken stretch on a lesson counts for ESSAIM_LMS_SESSION_CAP_MINUTES at most.
+ESSAIM_LMS_HEARTBEAT_SECONDS = env.int("ESSAIM_LMS_HEARTBEAT_SECONDS", default=30)
+ESSAIM_LMS_IDLE_CUTOFF_SECONDS = env.int("ESSAIM_LMS_IDLE_CUTOFF_SECONDS", default=120)
+ESSAIM_LMS_SESSION_CAP_MINUTES = env.int("ESSAIM_LMS_SESSION_CAP_MINUTES", default=240)
+# The "join" button of a live session works from this many minutes before its start until its end.
+ESSAIM_LMS_JOIN_OPENS_MINUTES = env.int("ESSAIM_LMS_JOIN_OPENS_MINUTES", default=15)
+# Login events (connection log) are deleted after this many days by the daily beat task.
+ESSAIM_LMS_CONNECTION_LOG_DAYS = env.int("ESSAIM_LMS_CONNECTION_LOG_DAYS", default=365)

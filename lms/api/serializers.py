@@ -4,11 +4,18 @@ from typing import Any
 
 from django.urls import reverse
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lms import selectors
-from lms.choices import CertificateKind, CertificateStatus, CompletionRule
-from lms.models import Certificate
+from lms.choices import (
+    CertificateKind,
+    CertificateStatus,
+    CompletionRule,
+    LiveAttendanceStatus,
+    LiveSessionKind,
+)
+from lms.models import Certificate, LiveSession
 
 
 class CourseListSerializer(serializers.Serializer):
@@ -228,3 +235,84 @@ class DigcompAggregatesSerializer(serializers.Serializer):
     edition = serializers.IntegerField(source="year", allow_null=True)
     threshold = serializers.IntegerField(help_text="Groups with fewer respondents are not shown.")
     groups = DigcompGroupSerializer(many=True)
+
+
+class HeartbeatSerializer(serializers.Serializer):
+    at = serializers.DateTimeField(
+        required=False,
+        help_text="When the heartbeat was sent (ISO 8601). Believed up to 5 minutes back; defaults to now.",
+    )
+
+
+class HeartbeatResultSerializer(serializers.Serializer):
+    lesson = serializers.IntegerField()
+    counted_seconds = serializers.IntegerField(
+        help_text="Seconds of connected time this heartbeat added (0 for a duplicate or after an idle gap)."
+    )
+
+
+class MyAttendanceSerializer(serializers.Serializer):
+    arrived_at = serializers.DateTimeField(allow_null=True, help_text="When you first clicked join.")
+    signed_at = serializers.DateTimeField(allow_null=True, help_text="When you signed the sign-in sheet.")
+    status = serializers.ChoiceField(choices=LiveAttendanceStatus.choices, allow_blank=True)
+    minutes_attended = serializers.IntegerField(allow_null=True)
+    confirmed_at = serializers.DateTimeField(allow_null=True)
+
+
+class LiveSessionSerializer(serializers.Serializer):
+    """A live session without its join address: joining goes through the join action, which records it."""
+
+    id = serializers.IntegerField(source="pk")
+    course = serializers.IntegerField(source="course_id")
+    course_title = serializers.CharField(source="course.title")
+    cohort = serializers.IntegerField(source="cohort_id", allow_null=True)
+    lesson = serializers.IntegerField(source="lesson_id", allow_null=True)
+    kind = serializers.ChoiceField(choices=LiveSessionKind.choices)
+    title = serializers.CharField()
+    description = serializers.CharField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    duration_minutes = serializers.IntegerField()
+    place = serializers.CharField()
+    join_opens_at = serializers.DateTimeField(help_text="Joining (or signing in) opens then, until ends_at.")
+    attendance_confirmed_at = serializers.DateTimeField(allow_null=True)
+    my_attendance = serializers.SerializerMethodField()
+
+    @extend_schema_field(MyAttendanceSerializer(allow_null=True))
+    def get_my_attendance(self, session: LiveSession) -> dict | None:
+        mine = getattr(session, "mine", [])
+        return MyAttendanceSerializer(mine[0]).data if mine else None
+
+
+class JoinResultSerializer(serializers.Serializer):
+    join_url = serializers.URLField(help_text="Open this address: BigBlueButton, Jitsi or another tool.")
+    arrived_at = serializers.DateTimeField(help_text="Your first arrival, recorded once.")
+
+
+class RosterEntrySerializer(serializers.Serializer):
+    user = serializers.IntegerField(source="user.pk")
+    first_name = serializers.CharField(source="user.first_name")
+    last_name = serializers.CharField(source="user.last_name")
+    arrived_at = serializers.DateTimeField(source="attendance.arrived_at", allow_null=True, default=None)
+    signed_at = serializers.DateTimeField(source="attendance.signed_at", allow_null=True, default=None)
+    status = serializers.CharField(source="attendance.status", allow_blank=True, default="")
+    minutes_attended = serializers.IntegerField(
+        source="attendance.minutes_attended", allow_null=True, default=None
+    )
+    confirmed_at = serializers.DateTimeField(source="attendance.confirmed_at", allow_null=True, default=None)
+
+
+class LiveAttendanceMarkSerializer(serializers.Serializer):
+    user = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=LiveAttendanceStatus.choices)
+    minutes = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text="Minutes attended; defaults to the whole session.",
+    )
+
+
+class ConfirmAttendanceSerializer(serializers.Serializer):
+    attendances = LiveAttendanceMarkSerializer(many=True)
+    notes = serializers.CharField(required=False, allow_blank=True, help_text="The minutes (compte rendu).")

@@ -12,6 +12,7 @@ router.register("certificates", viewsets.CertificateViewSet, basename="lms-certi
 router.register(
     "digital-skills/assessments", viewsets.DigcompAssessmentViewSet, basename="lms-digcomp-assessment"
 )
+router.register("live-sessions", viewsets.LiveSessionViewSet, basename="lms-live-session")
 
 urlpatterns = [
     path("digital-skills/framework/", viewsets.DigcompFrameworkView.as_view(), name="lms-digcomp-framework"),

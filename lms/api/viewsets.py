@@ -1,13 +1,15 @@
-"""Training API: the catalogue with progress, enrolment, lesson completion, quiz attempts, the caller's
-certificates, and the public certificate verification."""
+"""Training API: the catalogue with progress, enrolment, lesson completion, quiz attempts, heartbeats of
+lessons in view, live sessions (join, sign in, attendance confirmed by the facilitator), the caller's
+certificates, the public certificate verification, and the digital-skills self-assessment."""
 
 import dataclasses
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import FileResponse, Http404
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -17,6 +19,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiRespo
 from rest_framework import (
     decorators,
     exceptions,
+    mixins,
     permissions,
     renderers,
     response,
@@ -30,18 +33,32 @@ from rest_framework.request import Request
 from lms import digcomp, downloads, public_views, selectors, services
 from lms.api.serializers import (
     CertificateSerializer,
+    ConfirmAttendanceSerializer,
     CourseDetailSerializer,
     CourseListSerializer,
     DigcompAggregatesSerializer,
     DigcompAssessmentRequestSerializer,
     DigcompAssessmentSerializer,
     DigcompFrameworkSerializer,
+    HeartbeatResultSerializer,
+    HeartbeatSerializer,
+    JoinResultSerializer,
     LessonCompletionSerializer,
+    LiveSessionSerializer,
     PublicCertificateSerializer,
     QuizAttemptRequestSerializer,
     QuizAttemptResultSerializer,
+    RosterEntrySerializer,
 )
-from lms.models import Certificate, CourseEnrolment, CoursePage, DigitalSkillsAssessment, LessonPage
+from lms.models import (
+    Certificate,
+    CourseEnrolment,
+    CoursePage,
+    DigitalSkillsAssessment,
+    LessonPage,
+    LiveAttendance,
+    LiveSession,
+)
 from programmes import selectors as programme_selectors
 from programmes.permissions import has_any_role
 from programmes.roles import Role
@@ -407,3 +424,163 @@ class DigcompAggregatesView(views.APIView):
                 raise Http404
             aggregates = dataclasses.replace(aggregates, groups=[group])
         return response.Response(DigcompAggregatesSerializer(aggregates).data)
+
+    @extend_schema(
+        request=HeartbeatSerializer,
+        responses=HeartbeatResultSerializer,
+        examples=[OpenApiExample("Heartbeat", value={"at": "2025-06-02T14:30:00Z"}, request_only=True)],
+    )
+    @decorators.action(detail=True, methods=["post"])
+    def heartbeat(self, request: Request, pk: str | None = None) -> response.Response:
+        """The lesson is in view: send one every 30 seconds. Time between two heartbeats counts when they
+        are at most the idle cut-off apart; one unbroken stretch counts up to the per-session cap.
+        Duplicates and heartbeats arriving out of order are harmless."""
+        lesson, _enrolment = self._lesson_and_enrolment()
+        payload = HeartbeatSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        added = services.record_heartbeat(
+            user=request.user, lesson=lesson, sent_at=payload.validated_data.get("at")
+        )
+        return response.Response(
+            HeartbeatResultSerializer({"lesson": lesson.pk, "counted_seconds": added}).data
+        )
+
+
+def _validation_error(error: DjangoValidationError) -> serializers.ValidationError:
+    return serializers.ValidationError(serializers.as_serializer_error(error))
+
+
+class LiveSessionViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[LiveSession]
+):
+    """Live sessions: the ones you may join as a learner, or (`managed=true`) the ones you run.
+    Sessions you may neither join nor run answer 404. The join address only comes from `join`."""
+
+    serializer_class = LiveSessionSerializer
+
+    def get_queryset(self) -> QuerySet[LiveSession]:
+        if getattr(self, "swagger_fake_view", False):
+            return LiveSession.objects.none()
+        user = self.request.user
+        eligible = selectors.eligible_sessions(user).values("pk")
+        managed = selectors.managed_sessions(user).values("pk")
+        if self.action == "list":
+            queryset = LiveSession.objects.filter(
+                pk__in=managed if self._flag("managed", default=False) else eligible
+            )
+            if self._flag("upcoming", default=True):
+                queryset = queryset.filter(starts_at__gte=timezone.now() - selectors.LONGEST_SESSION)
+        else:
+            queryset = LiveSession.objects.filter(Q(pk__in=eligible) | Q(pk__in=managed))
+        return (
+            queryset.select_related("course")
+            .prefetch_related(
+                Prefetch("attendances", LiveAttendance.objects.filter(user=user), to_attr="mine")
+            )
+            .order_by("starts_at", "pk")
+        )
+
+    def _flag(self, name: str, *, default: bool) -> bool:
+        value = self.request.query_params.get(name)
+        return default if value is None else value.lower() in ("1", "true", "yes")
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("managed", OpenApiTypes.BOOL, description="The sessions you run instead."),
+            OpenApiParameter(
+                "upcoming", OpenApiTypes.BOOL, description="Only those not over (default true)."
+            ),
+        ]
+    )
+    def list(self, request: Request, *args: object, **kwargs: object) -> response.Response:
+        page = self.paginate_queryset(self.get_queryset())
+        sessions = list(page if page is not None else self.get_queryset())
+        if self._flag("upcoming", default=True):
+            now = timezone.now()
+            sessions = [session for session in sessions if session.ends_at > now]
+        data = LiveSessionSerializer(sessions, many=True).data
+        return self.get_paginated_response(data) if page is not None else response.Response(data)
+
+    def _eligible(self) -> LiveSession:
+        session = self.get_object()
+        if not selectors.eligible_sessions(self.request.user).filter(pk=session.pk).exists():
+            raise Http404
+        return session
+
+    def _managed(self) -> LiveSession:
+        session = self.get_object()
+        if not selectors.can_manage_session(self.request.user, session):
+            raise Http404
+        return session
+
+    @extend_schema(request=None, responses=JoinResultSerializer)
+    @decorators.action(detail=True, methods=["post"])
+    def join(self, request: Request, pk: str | None = None) -> response.Response:
+        """Join a virtual class (from 15 minutes before the start until its end): records your first arrival
+        and answers the address to open. 400 outside that time or for an in-person workshop."""
+        session = self._eligible()
+        try:
+            attendance = services.join_live_session(session=session, user=request.user)
+        except DjangoValidationError as error:
+            raise _validation_error(error) from error
+        return response.Response(
+            JoinResultSerializer({"join_url": session.join_url, "arrived_at": attendance.arrived_at}).data
+        )
+
+    @extend_schema(request=None, responses=RosterEntrySerializer)
+    @decorators.action(detail=True, methods=["post"], url_path="sign-in")
+    def sign_in(self, request: Request, pk: str | None = None) -> response.Response:
+        """Sign the sheet of the in-person workshop you are at (during the workshop)."""
+        session = self._eligible()
+        try:
+            attendance = services.sign_in(session=session, user=request.user, by=request.user)
+        except DjangoValidationError as error:
+            raise _validation_error(error) from error
+        return response.Response(
+            RosterEntrySerializer(selectors.RosterRow(user=request.user, attendance=attendance)).data
+        )
+
+    @extend_schema(responses=RosterEntrySerializer(many=True))
+    @decorators.action(detail=True, methods=["get"])
+    def attendances(self, request: Request, pk: str | None = None) -> response.Response:
+        """The learners of a session you run, with arrivals, signatures and confirmed attendance."""
+        session = self._managed()
+        return response.Response(RosterEntrySerializer(selectors.session_roster(session), many=True).data)
+
+    @extend_schema(
+        request=ConfirmAttendanceSerializer,
+        responses=RosterEntrySerializer(many=True),
+        examples=[
+            OpenApiExample(
+                "Confirm",
+                value={
+                    "attendances": [
+                        {"user": 12, "status": "present"},
+                        {"user": 13, "status": "present", "minutes": 40},
+                        {"user": 14, "status": "absent"},
+                    ],
+                    "notes": "Budget voted; next assembly on 12 July.",
+                },
+                request_only=True,
+            )
+        ],
+    )
+    @decorators.action(detail=True, methods=["post"], url_path="confirm-attendance")
+    def confirm_attendance(self, request: Request, pk: str | None = None) -> response.Response:
+        """After the session, confirm who attended and how long (default: the whole session) and write the
+        minutes. Present learners complete the lesson the session is linked to when it is completed by
+        attending."""
+        session = self._managed()
+        payload = ConfirmAttendanceSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        marks = {
+            item["user"]: services.AttendanceMark(status=item["status"], minutes=item.get("minutes"))
+            for item in payload.validated_data["attendances"]
+        }
+        try:
+            services.confirm_attendance(
+                session=session, marks=marks, notes=payload.validated_data.get("notes"), by=request.user
+            )
+        except DjangoValidationError as error:
+            raise _validation_error(error) from error
+        return response.Response(RosterEntrySerializer(selectors.session_roster(session), many=True).data)

@@ -9,7 +9,7 @@ from wagtail.models import Page, Site
 import factory
 
 from lms import digcomp, services
-from lms.choices import CertificateStatus, CompletionRule, QuestionKind
+from lms.choices import CertificateStatus, CompletionRule, LiveSessionKind, QuestionKind
 from lms.models import (
     Certificate,
     Choice,
@@ -18,6 +18,7 @@ from lms.models import (
     CoursePage,
     DigitalSkillsAssessment,
     LessonPage,
+    LiveSession,
     ModulePage,
     Question,
     Quiz,
@@ -205,3 +206,42 @@ def digcomp_assessment(
 ) -> DigitalSkillsAssessment:
     ratings = digcomp_levels(level, **areas) | (overrides or {})
     return services.submit_digital_skills_assessment(user=user, ratings=ratings, submitted_at=submitted_at)
+
+
+def attendance_course(*, title: str = "Parcours", estimated_minutes: int = 60, **fields):
+    """A course whose only required lesson is completed by attending a live session."""
+    created = course(title=title, **fields)
+    lesson_page = lesson(module(created), rule=CompletionRule.ATTENDANCE, estimated_minutes=estimated_minutes)
+    return created, lesson_page
+
+
+def live_session(course_page: CoursePage, *, starts_in_minutes: int = 60, **fields) -> LiveSession:
+    """A virtual class by default, starting `starts_in_minutes` from now (negative: already started)."""
+    fields.setdefault("title", "Classe virtuelle")
+    fields.setdefault("kind", LiveSessionKind.VIRTUAL)
+    if fields["kind"] == LiveSessionKind.VIRTUAL:
+        fields.setdefault("join_url", "https://meet.jit.si/essaim-test")
+    else:
+        fields.setdefault("place", "Salle polyvalente, Nantes")
+    fields.setdefault("duration_minutes", 60)
+    fields.setdefault("starts_at", timezone.now() + datetime.timedelta(minutes=starts_in_minutes))
+    session = LiveSession(course=course_page, **fields)
+    session.full_clean()
+    session.save()
+    return session
+
+
+def member_learner(cohort, course_page: CoursePage | None = None, **person_fields):
+    """A current member of `cohort` with an account, enrolled in `course_page` when given; returns the user."""
+    from tests.programmes.factories import EnrolmentFactory, PersonFactory
+
+    names = {key: person_fields[key] for key in ("first_name", "last_name") if key in person_fields}
+    user = UserFactory(role="learner", **names)
+    EnrolmentFactory(cohort=cohort, person=PersonFactory(user=user, **person_fields))
+    if course_page is not None:
+        CourseEnrolment.objects.create(user=user, course=course_page)
+    return user
+
+
+def course_of(page: Page) -> CoursePage:
+    return CoursePage.objects.ancestor_of(page).get()

@@ -157,5 +157,9 @@ def test_the_progress_export_is_a_csv_and_is_audited(client):
     response = client.get(f"/learn/cohorts/{assignment.cohort.pk}/progress.csv")
 
     lines = response.content.decode("utf-8-sig").splitlines()
-    assert lines == ["Last name;First name;Découvrir", "Moreau;Lina;0.50"]
+    assert lines == [
+        "Last name;First name;Découvrir;"
+        "Découvrir: estimated time of completed activities (minutes);Découvrir: connected time (minutes)",
+        "Moreau;Lina;0.50;10;0",
+    ]
     assert AuditEntry.objects.filter(action="export.lms_progress", actor=assignment.user).exists()
