@@ -622,3 +622,22 @@ def test_each_demo_course_has_one_virtual_class_and_the_learner_some_time(client
     home = client.get("/learn/")
     assertContains(home, "Notre première assemblée")
     assertContains(home, "Connected time")
+
+
+def test_the_realised_duration_counts_confirmed_live_minutes_once(setup):
+    """A lesson completed by attending counts through the confirmed minutes, not its estimate."""
+    course, lesson, assignment, learner, session = setup
+    reading = factories.lesson(lesson.get_parent(), estimated_minutes=30)
+    LessonCompletion.objects.create(user=learner, lesson=reading)
+    assert selectors.realised_minutes(learner, course) == 30
+
+    now = session.starts_at + datetime.timedelta(minutes=61)
+    services.confirm_attendance(
+        session=session,
+        marks={learner.pk: services.AttendanceMark("present", 45)},
+        by=assignment.user,
+        now=now,
+    )
+
+    assert LessonCompletion.objects.filter(user=learner, lesson=lesson).exists()  # estimated at 60 minutes
+    assert selectors.realised_minutes(learner, course) == 30 + 45
