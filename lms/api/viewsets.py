@@ -188,6 +188,26 @@ class LessonViewSet(viewsets.GenericViewSet[LessonPage]):
         }
         return response.Response(QuizAttemptResultSerializer(data).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        request=HeartbeatSerializer,
+        responses=HeartbeatResultSerializer,
+        examples=[OpenApiExample("Heartbeat", value={"at": "2025-06-02T14:30:00Z"}, request_only=True)],
+    )
+    @decorators.action(detail=True, methods=["post"])
+    def heartbeat(self, request: Request, pk: str | None = None) -> response.Response:
+        """The lesson is in view: send one every 30 seconds. Time between two heartbeats counts when they
+        are at most the idle cut-off apart; one unbroken stretch counts up to the per-session cap.
+        Duplicates and heartbeats arriving out of order are harmless."""
+        lesson, _enrolment = self._lesson_and_enrolment()
+        payload = HeartbeatSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        added = services.record_heartbeat(
+            user=request.user, lesson=lesson, sent_at=payload.validated_data.get("at")
+        )
+        return response.Response(
+            HeartbeatResultSerializer({"lesson": lesson.pk, "counted_seconds": added}).data
+        )
+
 
 class PdfRenderer(renderers.BaseRenderer):
     """Lets clients ask for `application/pdf`; the file itself is a FileResponse, errors have no body."""
@@ -424,26 +444,6 @@ class DigcompAggregatesView(views.APIView):
                 raise Http404
             aggregates = dataclasses.replace(aggregates, groups=[group])
         return response.Response(DigcompAggregatesSerializer(aggregates).data)
-
-    @extend_schema(
-        request=HeartbeatSerializer,
-        responses=HeartbeatResultSerializer,
-        examples=[OpenApiExample("Heartbeat", value={"at": "2025-06-02T14:30:00Z"}, request_only=True)],
-    )
-    @decorators.action(detail=True, methods=["post"])
-    def heartbeat(self, request: Request, pk: str | None = None) -> response.Response:
-        """The lesson is in view: send one every 30 seconds. Time between two heartbeats counts when they
-        are at most the idle cut-off apart; one unbroken stretch counts up to the per-session cap.
-        Duplicates and heartbeats arriving out of order are harmless."""
-        lesson, _enrolment = self._lesson_and_enrolment()
-        payload = HeartbeatSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        added = services.record_heartbeat(
-            user=request.user, lesson=lesson, sent_at=payload.validated_data.get("at")
-        )
-        return response.Response(
-            HeartbeatResultSerializer({"lesson": lesson.pk, "counted_seconds": added}).data
-        )
 
 
 def _validation_error(error: DjangoValidationError) -> serializers.ValidationError:
