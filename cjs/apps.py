@@ -8,7 +8,7 @@ class CjsConfig(AppConfig):
 
     def ready(self) -> None:
         # The core offers extension points so it never imports this app (DESIGN §2).
-        from cjs import demo, selectors
+        from cjs import demo, privacy, selectors
         from cjs.imports import ContractImporter
         from programmes.demo import register_seeder
         from programmes.imports import register_importer
@@ -17,3 +17,4 @@ class CjsConfig(AppConfig):
         register_importer(ContractImporter)
         register_contributor("cjs", selectors.statistics)
         register_seeder(demo.seed_cjs)
+        privacy.declare()

@@ -2,11 +2,12 @@
 
 from django.db.models.signals import post_delete, post_save
 
+from wagtail.images import get_image_model
 from wagtail.signals import page_published, page_unpublished
 
 from cms.cache import invalidate_pages
-from cms.models import MainMenu, MainMenuItem, OrganisationLogo, SiteSettings
-from programmes.models import Cohort, Organisation, Partnership
+from cms.models import MainMenu, MainMenuItem, OrganisationLogo, PhotoSubject, SiteSettings
+from programmes.models import Cohort, Consent, Organisation, Partnership
 
 INVALIDATING_MODELS = [
     Cohort,
@@ -16,6 +17,9 @@ INVALIDATING_MODELS = [
     MainMenuItem,
     OrganisationLogo,
     SiteSettings,
+    # A photo stops showing as soon as someone in it loses their image rights, or is erased.
+    Consent,
+    PhotoSubject,
 ]
 
 
@@ -23,6 +27,6 @@ def connect() -> None:
     """Connect the receivers (called once from CmsConfig.ready)."""
     page_published.connect(invalidate_pages, dispatch_uid="cms-cache-published")
     page_unpublished.connect(invalidate_pages, dispatch_uid="cms-cache-unpublished")
-    for model in INVALIDATING_MODELS:
+    for model in [*INVALIDATING_MODELS, get_image_model()]:
         post_save.connect(invalidate_pages, sender=model, dispatch_uid=f"cms-cache-save-{model.__name__}")
         post_delete.connect(invalidate_pages, sender=model, dispatch_uid=f"cms-cache-delete-{model.__name__}")

@@ -9,7 +9,9 @@ class LmsConfig(AppConfig):
     verbose_name = _("Training")
 
     def ready(self) -> None:
+        from lms import privacy
         from lms.demo import seed_courses
         from programmes.demo import register_seeder
 
         register_seeder(seed_courses)
+        privacy.declare()

@@ -8,10 +8,13 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Programmes")
 
     def ready(self) -> None:
-        from programmes import roles
+        from programmes import roles, signals
         from programmes.demo import register_seeder
         from programmes.demo_network import seed_network
+        from programmes.privacy import checks, declarations  # noqa: F401 (checks registers itself)
 
         # Permissions of models added by later migrations are granted to the roles after each migrate.
         post_migrate.connect(roles.sync_role_permissions_after_migrate, sender=self)
         register_seeder(seed_network)
+        declarations.declare()
+        signals.connect()

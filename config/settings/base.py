@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.PrivateResponseMiddleware",
+    "config.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.AdminFrameOptionsMiddleware",
@@ -167,6 +169,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Flashcoop follow-ups at +3 and +6 months: create, e-mail, remind, mark unreachable.
     "flashcoop-follow-ups": {"task": "flashcoop.tasks.run_follow_ups", "schedule": 60 * 60 * 24},
+    # Personal data past their retention are anonymised (docs/privacy.md), statistics untouched.
+    "privacy-retention": {"task": "programmes.tasks.apply_retention", "schedule": 60 * 60 * 24},
 }
 
 # Wagtail
@@ -246,5 +250,17 @@ LOGGING = {
 ESSAIM_DEMO_PASSWORD = "essaim-demo"
 # Person counts below this are never published: they show as « < 11 » (DESIGN §6).
 ESSAIM_DISCLOSURE_THRESHOLD = 11
+# Retention of personal data (docs/privacy.md): participants' data are anonymised this many years after
+# their last cohort ends; a programme may keep them longer, and ESF-funded editions keep the funders'
+# evidence at least ESSAIM_RETENTION_YEARS_ESF years. Other purposes have their own number of years.
+ESSAIM_RETENTION_YEARS_DEFAULT = 3
+ESSAIM_RETENTION_YEARS_BY_PROGRAMME = {"flashcoop": 10}
+ESSAIM_RETENTION_YEARS_ESF = 10
+ESSAIM_RETENTION_YEARS_BY_PURPOSE = {
+    "invoicing": 10,
+    "service_requests": 1,
+    "contact_messages": 1,
+    "privacy_requests": 5,
+}
 # A CJS assembly votes validly when at least this share of its current members attends.
 ESSAIM_CJS_QUORUM = 0.5

@@ -6,6 +6,7 @@ from programmes.models.enrolments import Enrolment, EnrolmentStatusChange
 from programmes.models.geography import Commune, Department, Region
 from programmes.models.organisations import Organisation
 from programmes.models.people import Consent, Guardian, Person
+from programmes.models.privacy import PrivacyRequest
 from programmes.models.programmes import Edition, Programme
 from programmes.models.sessions import Attendance, Session
 from programmes.models.staff import CoordinatorScope, FacilitatorAssignment, PartnerContact
@@ -28,6 +29,7 @@ __all__ = [
     "PartnerContact",
     "Partnership",
     "Person",
+    "PrivacyRequest",
     "Programme",
     "Region",
     "Session",
