@@ -1,6 +1,7 @@
 """The core's purposes, the classification of its models and its provider (people, guardians,
 consents, enrolments, attendance, accounts, privacy requests, audit log)."""
 
+import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -29,7 +30,7 @@ from programmes.models import (
     Session,
     User,
 )
-from programmes.privacy import anonymise
+from programmes.privacy import anonymise, retention
 from programmes.privacy.export import export_rows
 from programmes.privacy.registry import (
     BaseProvider,
@@ -236,6 +237,12 @@ class CoreProvider(BaseProvider):
             ),
         }
         return data
+
+    def expire(self, today: datetime.date) -> dict[str, int]:
+        """Answered privacy requests are kept as proof for their own retention, then deleted."""
+        answered_before = retention.add_years(today, -retention.purpose_years("privacy_requests"))
+        deleted, _by_model = PrivacyRequest.objects.filter(completed_date__lt=answered_before).delete()
+        return {"privacy_requests": deleted}
 
     def erase(self, person: Any) -> None:
         person.first_name = anonymise.ANONYMOUS
