@@ -27,6 +27,8 @@ def connect() -> None:
     """Connect the receivers (called once from CmsConfig.ready)."""
     page_published.connect(invalidate_pages, dispatch_uid="cms-cache-published")
     page_unpublished.connect(invalidate_pages, dispatch_uid="cms-cache-unpublished")
-    for model in [*INVALIDATING_MODELS, get_image_model()]:
+    for model in INVALIDATING_MODELS:
         post_save.connect(invalidate_pages, sender=model, dispatch_uid=f"cms-cache-save-{model.__name__}")
         post_delete.connect(invalidate_pages, sender=model, dispatch_uid=f"cms-cache-delete-{model.__name__}")
+    # An erasure deletes the photos showing the person: pages that used them must not serve them.
+    post_delete.connect(invalidate_pages, sender=get_image_model(), dispatch_uid="cms-cache-delete-image")
