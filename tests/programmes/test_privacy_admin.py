@@ -175,13 +175,13 @@ def test_consents_are_recorded_and_withdrawn_from_the_person_s_file(client, fabr
 
 def test_the_person_chooser_lists_only_the_people_in_scope(client):
     mine = EnrolmentFactory(person__last_name="Kerhuel").person
-    other = PersonFactory(last_name="Kermarrec")
+    other = PersonFactory(last_name="Kermarrec")  # in no cohort of the coordinator's scope
     coordinator = CoordinatorScopeFactory().user  # CJS in Pays de la Loire, where `mine`'s cohort is
     client.force_login(coordinator)
 
     response = client.get("/admin/person_chooser/", {"q": "Ker"})
 
-    assertContains(response, "Kerhuel")
+    assertContains(response, mine.last_name)
     assertNotContains(response, other.last_name)
 
 
