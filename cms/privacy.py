@@ -4,6 +4,7 @@ messages sent through its contact forms."""
 import datetime
 from typing import Any
 
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.contrib.forms.models import FormSubmission
@@ -61,7 +62,7 @@ def declare() -> None:
     )
     classify(PhotoSubject, purpose="public_photos", fields=["image", "person"], subjects=["person"])
     classify(FormSubmission, purpose="contact_messages", fields=["form_data"])
-    for model in [
+    content: list[type[Model]] = [
         HomePage,
         ProgrammePage,
         CjsDirectoryPage,
@@ -76,7 +77,8 @@ def declare() -> None:
         MainMenuItem,
         OrganisationLogo,
         SiteSettings,
-    ]:
+    ]
+    for model in content:
         not_personal(model, note=_("Public site content."))
     register_provider(CmsProvider())
 

@@ -3,6 +3,7 @@ completed and quiz attempts. They hang off the user account, which the erasure a
 
 from typing import Any
 
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from lms.models import (
@@ -51,7 +52,8 @@ def declare() -> None:
     )
     classify(LessonCompletion, purpose="training", fields=["user", "completed_at"], subjects=["user__person"])
     classify(QuizAttempt, purpose="training", fields=["user", "answers", "score"], subjects=["user__person"])
-    for model in [CourseIndexPage, CoursePage, ModulePage, LessonPage, Quiz, Question, Choice]:
+    content: list[type[Model]] = [CourseIndexPage, CoursePage, ModulePage, LessonPage, Quiz, Question, Choice]
+    for model in content:
         not_personal(model, note=_("Course content."))
     not_personal(TrainingProvider, note=_("An organisation's legal details."))
     register_provider(LmsProvider())

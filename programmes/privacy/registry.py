@@ -73,9 +73,14 @@ class Classification:
 class Provider(Protocol):
     """Exports and erases one person's data in one app. `models` are the models it answers for."""
 
-    app_label: str
-    label: Text
-    models: tuple[type[Model], ...]
+    @property
+    def app_label(self) -> str: ...
+
+    @property
+    def label(self) -> Text: ...
+
+    @property
+    def models(self) -> tuple[type[Model], ...]: ...
 
     def export(self, person: Any) -> dict[str, list[dict[str, Any]]]:
         """Model label → the person's rows, as JSON-ready dicts keyed by field name."""

@@ -64,7 +64,8 @@ def cohort_expiry_date(cohort: Cohort) -> datetime.date:
 
 def expired_cohort_ids(today: datetime.date) -> tuple[set[int], set[int]]:
     """(expired, still kept) cohort ids on `today`."""
-    expired, kept = set(), set()
+    expired: set[int] = set()
+    kept: set[int] = set()
     cohorts = Cohort.objects.select_related("edition__programme").only(
         "pk", "end_date", "edition__year", "edition__is_esf_funded", "edition__programme__slug"
     )

@@ -93,7 +93,7 @@ def apply_retention(*, today: datetime.date | None = None) -> dict[str, int]:
         for key, count in provider.expire(today).items():
             counts[f"{provider.app_label}.{key}"] = counts.get(f"{provider.app_label}.{key}", 0) + count
     if any(counts.values()):
-        audit.record(actor=None, action="privacy.retention", day=today.isoformat(), **counts)
+        audit.record(actor=None, action="privacy.retention", day=today.isoformat(), counts=counts)
     return counts
 
 
