@@ -12,9 +12,11 @@ class ProgrammesConfig(AppConfig):
         from programmes.demo import register_seeder
         from programmes.demo_network import seed_network
         from programmes.privacy import checks, declarations  # noqa: F401 (checks registers itself)
+        from programmes.privacy.demo import seed_privacy
 
         # Permissions of models added by later migrations are granted to the roles after each migrate.
         post_migrate.connect(roles.sync_role_permissions_after_migrate, sender=self)
         register_seeder(seed_network)
+        register_seeder(seed_privacy)
         declarations.declare()
         signals.connect()

@@ -26,7 +26,9 @@ def _groups_changed(
         if roles:
             audit.record(actor=audit.current_actor(), action="role.remove", target=instance, roles=roles)
         return
-    if action not in {"post_add", "post_remove"}:
+    if (
+        action not in {"post_add", "post_remove"} or not pk_set
+    ):  # adding a role held already sends an empty set
         return
     verb = "add" if action == "post_add" else "remove"
     if reverse:  # group.user_set.add(...): instance is the group, pk_set the users
@@ -80,7 +82,7 @@ def _scope_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
 def _regions_changed(
     sender: Any, instance: Any, action: str, reverse: bool, pk_set: Any, **kwargs: Any
 ) -> None:
-    if action not in {"post_add", "post_remove", "post_clear"} or reverse:
+    if action not in {"post_add", "post_remove"} or reverse or not pk_set:
         return
     codes = sorted(Region.objects.filter(pk__in=pk_set or []).values_list("code", flat=True))
     audit.record(
