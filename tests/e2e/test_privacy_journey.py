@@ -30,6 +30,7 @@ def a_minor_of_the_demo() -> tuple[Person, Enrolment]:
         Enrolment.objects.filter(
             cohort__edition__programme__slug="cjs",
             person__guardians__isnull=False,
+            person__privacy_requests__isnull=True,  # the demo's own request is someone else's
             status__in=STARTED_STATUSES,
         )
         .select_related("person", "cohort__edition")
