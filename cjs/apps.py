@@ -8,7 +8,7 @@ class CjsConfig(AppConfig):
 
     def ready(self) -> None:
         # The core offers extension points so it never imports this app (DESIGN §2).
-        from cjs import demo, scale, selectors
+        from cjs import demo, privacy, scale, selectors
         from cjs.imports import ContractImporter
         from programmes.demo import register_seeder
         from programmes.imports import register_importer
@@ -19,3 +19,4 @@ class CjsConfig(AppConfig):
         register_contributor("cjs", selectors.statistics)
         register_seeder(demo.seed_cjs)
         register_scale_generator(scale.generate, order=20)
+        privacy.declare()

@@ -7,9 +7,10 @@ class CmsConfig(AppConfig):
     verbose_name = _("Public site")
 
     def ready(self) -> None:
-        from cms import signals
+        from cms import privacy, signals
         from cms.demo import seed_site
         from programmes.demo import register_seeder
 
         signals.connect()
         register_seeder(seed_site)
+        privacy.declare()

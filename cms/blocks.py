@@ -53,9 +53,14 @@ class CallToActionBlock(blocks.StructBlock):
 
 
 class RequiredAltImageBlock(ImageBlock):
-    """An image whose alt text is always written: a content image is never decorative on this site."""
+    """An image whose alt text is always written: a content image is never decorative on this site.
+
+    A photo showing someone without image rights (PhotoSubject) cannot be published, and one whose
+    rights were withdrawn since stops showing."""
 
     def clean(self, value: Any) -> Any:
+        from cms.selectors import people_without_image_rights
+
         value = super().clean(value)
         if value and not (value.contextual_alt_text or "").strip():
             raise StructBlockValidationError(
@@ -63,7 +68,46 @@ class RequiredAltImageBlock(ImageBlock):
                     "alt_text": ValidationError(_("Describe the image for people who cannot see it."))
                 }
             )
+        if value:
+            people = people_without_image_rights(value.pk)
+            if people:
+                raise StructBlockValidationError(
+                    block_errors={
+                        "image": ValidationError(
+                            _(
+                                "This photo shows people without image rights (for a minor, given by "
+                                "their guardian): %(people)s. It cannot be published."
+                            )
+                            % {"people": ", ".join(str(person) for person in people)}
+                        )
+                    }
+                )
         return value
+
+    def get_context(self, value: Any, parent_context: dict[str, Any] | None = None) -> dict[str, Any]:
+        from cms.selectors import withheld_image_ids
+
+        context = super().get_context(value, parent_context=parent_context)
+        context["is_withheld"] = bool(value) and value.pk in withheld_image_ids([value.pk])
+        return context
+
+
+class PrivacyRegistryBlock(blocks.StaticBlock):
+    """What the network does with personal data, generated from the code's registry and settings."""
+
+    class Meta:
+        icon = "lock"
+        label = _("Personal data registry")
+        admin_text = _("Purposes, data, legal bases, retention and rights, generated from the registry.")
+        template = "cms/blocks/privacy_registry.html"
+
+    def get_context(self, value: Any, parent_context: dict[str, Any] | None = None) -> dict[str, Any]:
+        from programmes.privacy.policy import policy_purposes, rights
+
+        context = super().get_context(value, parent_context=parent_context)
+        context["purposes"] = policy_purposes()
+        context["rights"] = rights()
+        return context
 
 
 def programme_choices() -> list[tuple[str, str]]:
@@ -111,6 +155,7 @@ class BaseStreamBlock(blocks.StreamBlock):
     quote = QuoteBlock()
     call_to_action = CallToActionBlock()
     key_figures = KeyFiguresBlock()
+    privacy_registry = PrivacyRegistryBlock()
     embed = EmbedBlock(
         label=_("Embedded media"),
         icon="media",

@@ -241,6 +241,8 @@ PRIVACY_BODY = [
         f"traitement en écrivant à {CONTACT_EMAIL}. Aucune page publique ne mentionne le nom d'un·e jeune "
         "coopérant·e ou d'un·e participant·e.",
     ),
+    # Purposes, data, legal bases and retention, generated from the registry of personal data.
+    {"type": "privacy_registry", "value": None},
 ]
 
 CONTACT_FIELDS = [

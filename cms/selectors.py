@@ -4,12 +4,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from cms.models.photos import PhotoSubject
 from programmes.disclosure import disclosed_count, disclosure_threshold
-from programmes.models import Cohort, Commune, Department, Edition, Partnership, Programme, Region
+from programmes.models import Cohort, Commune, Department, Edition, Partnership, Person, Programme, Region
+from programmes.privacy.consents import people_with_image_rights
 from programmes.statistics import edition_statistics
 from programmes.text import normalise
 
@@ -169,4 +172,26 @@ def public_partnerships(cohort: Cohort) -> QuerySet[Partnership]:
         Partnership.objects.filter(cohort=cohort)
         .select_related("organisation")
         .order_by("role", "organisation__name")
+    )
+
+
+# Photos of people on the public site
+
+
+def withheld_image_ids(image_ids: list[int]) -> set[int]:
+    """Images showing someone without image rights today (never given, withdrawn, or erased): the public
+    site neither publishes nor shows them."""
+    allowed = people_with_image_rights(timezone.localdate())
+    return set(
+        PhotoSubject.objects.filter(image_id__in=image_ids)
+        .exclude(person__in=allowed)
+        .values_list("image_id", flat=True)
+    )
+
+
+def people_without_image_rights(image_id: int) -> list[Person]:
+    """Who an image shows without image rights today (for the editor's error message)."""
+    allowed = people_with_image_rights(timezone.localdate())
+    return list(
+        Person.objects.filter(photos__image_id=image_id).exclude(pk__in=allowed.values("pk")).order_by("pk")
     )

@@ -39,6 +39,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include(auth_patterns)),
     path("accounts/me/", programme_views.account, name="account"),
+    path("accounts/me/my-data.zip", programme_views.my_data, name="my_data"),
     path("start/", views.start, name="start"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("config.api")),

@@ -8,7 +8,8 @@ class FlashcoopConfig(AppConfig):
 
     def ready(self) -> None:
         # The core offers extension points so it never imports this app (DESIGN §2).
-        from flashcoop import demo
+        from flashcoop import demo, privacy
         from programmes.demo import register_seeder
 
         register_seeder(demo.seed_flashcoop)
+        privacy.declare()

@@ -36,7 +36,7 @@ from flashcoop.models import (
 from flashcoop.selectors import PROGRAMME_SLUG, add_months
 from programmes.choices import STARTED_STATUSES, EducationLevel, EmploymentStatus, EnrolmentStatus
 from programmes.demo_network import COORDINATOR_REGIONS
-from programmes.models import Cohort, CoordinatorScope, Enrolment, Programme, Region, User
+from programmes.models import Cohort, CoordinatorScope, Edition, Enrolment, Programme, Region, User
 
 DEMO_YEAR = 2019
 THEMES = [
@@ -98,6 +98,8 @@ def seed_flashcoop() -> None:
     )
     if not cohorts:
         return
+    # The experimentation is funded by the European Social Fund: its evidence is kept longer.
+    Edition.objects.filter(programme__slug=PROGRAMME_SLUG).update(is_esf_funded=True)
     _seed_coordinator_scope()
     for index, cohort in enumerate(cohorts):
         rng = random.Random(f"flashcoop:{cohort.name}")

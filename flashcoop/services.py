@@ -51,6 +51,7 @@ from programmes.models import (
     Session,
 )
 from programmes.models.enrolments import EXIT_STATUSES
+from programmes.privacy.consents import may_contact, objecting_people
 
 # Follow-up rhythm: the link lives 30 days from its last e-mail; a reminder 7 days after the first
 # e-mail, then "unreachable" 7 days after the reminder.
@@ -438,7 +439,9 @@ def send_follow_up(*, follow_up_id: int, now: datetime.datetime | None = None) -
     retried task never sends the same step twice) or when there is no address to write to."""
     now = _now(now)
     follow_up = FollowUp.objects.select_related("enrolment__person").get(pk=follow_up_id)
-    if not follow_up.enrolment.person.email:
+    person = follow_up.enrolment.person
+    # Someone who withdrew their consent to data processing is not written to any more.
+    if not person.email or not may_contact(person):
         return False
     token = secrets.token_urlsafe(32)
     claimed = FollowUp.objects.filter(pk=follow_up.pk, status=FollowUpStatus.SCHEDULED).update(
@@ -459,6 +462,8 @@ def remind_follow_up(*, follow_up_id: int, now: datetime.datetime | None = None)
     """Send the reminder with a fresh link (the first one stops working); once only."""
     now = _now(now)
     follow_up = FollowUp.objects.select_related("enrolment__person").get(pk=follow_up_id)
+    if not follow_up.enrolment.person.email or not may_contact(follow_up.enrolment.person):
+        return False
     token = secrets.token_urlsafe(32)
     claimed = FollowUp.objects.filter(
         pk=follow_up.pk, status=FollowUpStatus.SENT, sent_at__lte=now - REMIND_AFTER
@@ -480,13 +485,20 @@ def run_follow_ups(*, now: datetime.datetime | None = None) -> dict[str, int]:
     now = _now(now)
     today = timezone.localdate(now)
     created = schedule_follow_ups(today=today)
-    to_send = FollowUp.objects.filter(
-        status=FollowUpStatus.SCHEDULED, due_date__lte=today, enrolment__person__email__gt=""
-    ).values_list("pk", flat=True)
+    objecting = objecting_people()
+    to_send = (
+        FollowUp.objects.filter(
+            status=FollowUpStatus.SCHEDULED, due_date__lte=today, enrolment__person__email__gt=""
+        )
+        .exclude(enrolment__person__in=objecting)
+        .values_list("pk", flat=True)
+    )
     sent = sum(send_follow_up(follow_up_id=pk, now=now) for pk in list(to_send))
-    to_remind = FollowUp.objects.filter(
-        status=FollowUpStatus.SENT, sent_at__lte=now - REMIND_AFTER
-    ).values_list("pk", flat=True)
+    to_remind = (
+        FollowUp.objects.filter(status=FollowUpStatus.SENT, sent_at__lte=now - REMIND_AFTER)
+        .exclude(enrolment__person__in=objecting)
+        .values_list("pk", flat=True)
+    )
     reminded = sum(remind_follow_up(follow_up_id=pk, now=now) for pk in list(to_remind))
     unreachable = FollowUp.objects.filter(
         status=FollowUpStatus.REMINDED, reminded_at__lte=now - UNREACHABLE_AFTER

@@ -11,7 +11,7 @@ class LmsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from lms import scale
+        from lms import privacy, scale
         from lms.demo import seed_courses
         from lms.demo_digcomp import seed_digital_skills
         from lms.receivers import keep_login_in_connection_log
@@ -22,3 +22,4 @@ class LmsConfig(AppConfig):
         register_scale_generator(scale.generate, order=30)
         register_seeder(seed_digital_skills)
         user_logged_in.connect(keep_login_in_connection_log, dispatch_uid="lms.connection_log")
+        privacy.declare()

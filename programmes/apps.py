@@ -8,13 +8,15 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Programmes")
 
     def ready(self) -> None:
-        from programmes import roles
+        from programmes import roles, signals
         from programmes.demo import register_seeder
         from programmes.demo_network import seed_network
         from programmes.evaluation.demo import seed_evaluation
         from programmes.evaluation.importers import ResponseImporter
         from programmes.evaluation.scale import generate as generate_evaluation_scale
         from programmes.imports import register_importer
+        from programmes.privacy import checks, declarations  # noqa: F401 (checks registers itself)
+        from programmes.privacy.demo import seed_privacy
         from programmes.scale import register_scale_generator
 
         # Permissions of models added by later migrations are granted to the roles after each migrate.
@@ -23,3 +25,6 @@ class ProgrammesConfig(AppConfig):
         register_seeder(seed_evaluation)
         register_importer(ResponseImporter)
         register_scale_generator(generate_evaluation_scale, order=40)
+        register_seeder(seed_privacy)
+        declarations.declare()
+        signals.connect()

@@ -252,15 +252,26 @@ def cohort_alerts(cohort_ids: list[int]) -> dict[int, CohortAlerts]:
             "cohort__edition__year",
             "has_contact",
             "has_authorisation",
+            "person__erased_at",
         )
     )
     members_by_cohort: dict[int, list[int]] = defaultdict(list)
     minors: dict[int, int] = defaultdict(int)
-    for pk, cohort_id, birth_date, start_date, edition_year, has_contact, has_authorisation in rows:
+    for (
+        pk,
+        cohort_id,
+        birth_date,
+        start_date,
+        edition_year,
+        has_contact,
+        has_authorisation,
+        erased_at,
+    ) in rows:
         members_by_cohort[cohort_id].append(pk)
         reference_date = start_date or datetime.date(edition_year, 7, 1)  # Cohort.reference_date
         is_minor = birth_date is not None and age_on(birth_date, reference_date) < ADULT_AGE
-        if is_minor and not (has_contact and has_authorisation):
+        # An erased minor's guardian is anonymised on purpose: nobody is left to call.
+        if is_minor and erased_at is None and not (has_contact and has_authorisation):
             minors[cohort_id] += 1
     streaks = consecutive_absences([pk for pks in members_by_cohort.values() for pk in pks])
     return {

@@ -4,6 +4,8 @@ from django.core.mail import EmailMultiAlternatives
 
 from celery import shared_task
 
+from programmes.privacy import services as privacy_services
+
 
 @shared_task(autoretry_for=(ConnectionError, OSError), retry_backoff=True, max_retries=5)
 def send_email(*, subject: str, body: str, to: list[str], html_body: str = "") -> None:
@@ -12,3 +14,9 @@ def send_email(*, subject: str, body: str, to: list[str], html_body: str = "") -
     if html_body:
         message.attach_alternative(html_body, "text/html")
     message.send()
+
+
+@shared_task
+def apply_retention() -> dict[str, int]:
+    """Daily (Celery beat): anonymise the personal data past their retention; idempotent."""
+    return privacy_services.apply_retention()

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -22,6 +22,8 @@ from programmes.choices import AttendanceStatus, CohortStatus, EnrolmentStatus, 
 from programmes.models import Cohort, Enrolment, Organisation, Session, User
 from programmes.models.enrolments import EXIT_STATUSES, TRANSITIONS
 from programmes.permissions import role_required
+from programmes.privacy import export as privacy_export
+from programmes.privacy import services as privacy_services
 from programmes.roles import Role
 from programmes.statistics import edition_statistics
 
@@ -38,7 +40,22 @@ CHART_WIDTH, CHART_ROW, CHART_LABEL_WIDTH, CHART_BAR_SPACE = 640, 28, 220, 360
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    return render(request, "programmes/account.html")
+    person = getattr(request.user, "person", None)
+    return render(request, "programmes/account.html", {"person": person})
+
+
+@never_cache
+@require_POST
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    """Subject access by the person themself: everything about them, as a ZIP (audited)."""
+    person = getattr(request.user, "person", None)
+    if person is None:
+        raise Http404
+    content = privacy_services.export_person(person=person, by=request.user, via="self")
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{privacy_export.zip_name(person)}"'
+    return response
 
 
 # --- Coordinator space --------------------------------------------------------------------------------

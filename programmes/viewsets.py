@@ -4,15 +4,20 @@ the access policy, so a coordinator sees only their scope even by typing another
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import QuerySet
+from django import forms
+from django.db.models import Q, QuerySet
 from django.forms.models import modelform_factory
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
+from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.forms.models import WagtailAdminModelForm
 from wagtail.admin.views import generic
-from wagtail.admin.views.generic import history, usage
+from wagtail.admin.views.generic import chooser, history, usage
+from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.permission_policies import ModelPermissionPolicy
 
 from programmes import access, audit
 from programmes.models import (
@@ -319,16 +324,97 @@ class CoordinatorScopeAdmin(NationalTeamViewSet):
     form_fields = ["user", "programme", "regions"]
 
 
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Nobody adds, changes or deletes through the admin, superusers included."""
+
+    def user_has_permission(self, user: Any, action: str) -> bool:
+        return action == "view" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user: Any, actions: Any) -> bool:
+        return "view" in actions and super().user_has_any_permission(user, ["view"])
+
+    def users_with_any_permission(self, actions: Any, **kwargs: Any) -> Any:
+        return super().users_with_any_permission(["view"], **kwargs)
+
+
 class AuditEntryAdmin(NationalTeamViewSet):
-    """Read-only for the national team: the log is append-only."""
+    """Who opened a person's file, exported, imported, erased, changed a role or a scope, and when.
+    Read-only for the national team: the log is append-only."""
 
     model = AuditEntry
     icon = "history"
     menu_label = _("Audit log")
     inspect_view_enabled = True
+    copy_view_enabled = False
     list_display = ["at", "actor", "action", "target_type", "target_id"]
-    list_filter = ["action"]
+    list_filter = ["actor", "action", "at"]
     form_fields = ["action"]
+    list_per_page = 50
+
+    @property
+    def permission_policy(self) -> ReadOnlyPermissionPolicy:
+        return ReadOnlyPermissionPolicy(self.model)
+
+    def scope(self, user: Any) -> QuerySet[Any]:
+        return super().scope(user).select_related("actor")
+
+
+class PersonFilterForm(BaseFilterForm):
+    """Search people by first name, last name or e-mail (people are not in the search index)."""
+
+    q = forms.CharField(
+        label=_("Search term"), widget=forms.TextInput(attrs={"placeholder": _("Search")}), required=False
+    )
+
+    def filter(self, objects: QuerySet[Any]) -> QuerySet[Any]:
+        query = (self.cleaned_data.get("q") or "").strip()
+        if query:
+            every_word = Q()
+            for word in query.split():
+                every_word &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+            objects = objects.filter(every_word | Q(email__iexact=query))
+            self.is_searching, self.search_query = True, query
+        return objects
+
+
+class ScopedPeopleMixin:
+    """The person chooser lists only the people the user may see."""
+
+    filter_form_class = PersonFilterForm
+
+    def get_object_list(self) -> QuerySet[Any]:
+        return access.visible_people(self.request.user).order_by("last_name", "first_name")  # type: ignore[attr-defined]
+
+
+class PersonChooseView(ScopedPeopleMixin, chooser.ChooseView):
+    pass
+
+
+class PersonChooseResultsView(ScopedPeopleMixin, chooser.ChooseResultsView):
+    pass
+
+
+class PersonChosenView(chooser.ChosenView):
+    def get_object(self, pk: Any) -> Any:
+        return get_object_or_404(access.visible_people(self.request.user), pk=pk)
+
+
+class PersonChooserViewSet(ChooserViewSet):
+    """Choose a person by name among those the user may see (people are too many for a dropdown)."""
+
+    model = Person
+    icon = "user"
+    choose_one_text = _("Choose a person")
+    choose_another_text = _("Choose another person")
+    edit_item_text = _("Edit this person")
+    choose_view_class = PersonChooseView
+    choose_results_view_class = PersonChooseResultsView
+    chosen_view_class = PersonChosenView
+    # Other screens keep their scoped dropdowns; panels ask for this widget explicitly.
+    register_widget = False
+
+
+person_chooser = PersonChooserViewSet("person_chooser")
 
 
 class ProgrammesAdminGroup(ModelViewSetGroup):

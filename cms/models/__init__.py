@@ -13,6 +13,7 @@ from cms.models.pages import (
     ProgrammePage,
     StandardPage,
 )
+from cms.models.photos import PhotoSubject
 from cms.models.site_settings import SiteSettings
 from cms.models.snippets import MainMenu, MainMenuItem, OrganisationLogo
 
@@ -28,6 +29,7 @@ __all__ = [
     "NewsPageTag",
     "OrganisationLogo",
     "PartnersPage",
+    "PhotoSubject",
     "ProgrammePage",
     "SiteSettings",
     "StandardPage",

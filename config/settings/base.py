@@ -58,11 +58,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the others, so that redirects and errors they answer are covered too (static files are not).
+    "config.middleware.PrivateResponseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.AdminFrameOptionsMiddleware",
@@ -171,6 +174,8 @@ CELERY_BEAT_SCHEDULE = {
     "evaluation-campaigns": {"task": "programmes.evaluation.tasks.run_campaigns", "schedule": 60 * 60 * 24},
     # Training: delete connection-log entries older than ESSAIM_LMS_CONNECTION_LOG_DAYS.
     "lms-purge-connection-log": {"task": "lms.tasks.purge_connection_log", "schedule": 60 * 60 * 24},
+    # Personal data past their retention are anonymised (docs/privacy.md), statistics untouched.
+    "privacy-retention": {"task": "programmes.tasks.apply_retention", "schedule": 60 * 60 * 24},
 }
 # Task modules outside an app's tasks.py (autodiscovery finds only those).
 CELERY_IMPORTS = ["programmes.evaluation.tasks"]
@@ -262,6 +267,18 @@ ESSAIM_DEMO_PASSWORD = "essaim-demo"
 ESSAIM_BENCH = env.bool("ESSAIM_BENCH", default=False)
 # Person counts below this are never published: they show as « < 11 » (DESIGN §6).
 ESSAIM_DISCLOSURE_THRESHOLD = 11
+# Retention of personal data (docs/privacy.md): participants' data are anonymised this many years after
+# their last cohort ends; a programme may keep them longer, and ESF-funded editions keep the funders'
+# evidence at least ESSAIM_RETENTION_YEARS_ESF years. Other purposes have their own number of years.
+ESSAIM_RETENTION_YEARS_DEFAULT = 3
+ESSAIM_RETENTION_YEARS_BY_PROGRAMME = {"flashcoop": 10}
+ESSAIM_RETENTION_YEARS_ESF = 10
+ESSAIM_RETENTION_YEARS_BY_PURPOSE = {
+    "invoicing": 10,
+    "service_requests": 1,
+    "contact_messages": 1,
+    "privacy_requests": 5,
+}
 # A CJS assembly votes validly when at least this share of its current members attends.
 ESSAIM_CJS_QUORUM = 0.5
 # Scheme and host printed on certificates (their QR code and verification link); the admin's by default.

@@ -16,6 +16,7 @@ from programmes.models.evaluation import (
 from programmes.models.geography import Commune, Department, Region
 from programmes.models.organisations import Organisation
 from programmes.models.people import Consent, Guardian, Person
+from programmes.models.privacy import PrivacyRequest
 from programmes.models.programmes import Edition, Programme
 from programmes.models.sessions import Attendance, Session
 from programmes.models.staff import CoordinatorScope, FacilitatorAssignment, PartnerContact
@@ -44,6 +45,7 @@ __all__ = [
     "PartnerContact",
     "Partnership",
     "Person",
+    "PrivacyRequest",
     "Programme",
     "Questionnaire",
     "Region",

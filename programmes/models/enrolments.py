@@ -81,7 +81,7 @@ class Enrolment(models.Model):
 
     def guardian_problems(self) -> list[str]:
         """What a minor still lacks before the enrolment can go past waitlisted (empty when nothing)."""
-        if not self.is_minor:
+        if not self.is_minor or self.person.is_erased:
             return []
         problems = []
         if not any(guardian.has_contact for guardian in self.person.guardians.all()):

@@ -40,6 +40,8 @@ class Person(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Set by the erasure service (programmes.privacy): the row stays so that statistics keep counting it.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("person")
@@ -52,6 +54,10 @@ class Person(models.Model):
 
     def is_minor_on(self, day: datetime.date) -> bool:
         return self.birth_date is not None and age_on(self.birth_date, day) < ADULT_AGE
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
 
 class Guardian(models.Model):

@@ -27,6 +27,13 @@ class Edition(models.Model):
         Programme, on_delete=models.PROTECT, related_name="editions", verbose_name=_("programme")
     )
     year = models.PositiveSmallIntegerField(_("year"))
+    is_esf_funded = models.BooleanField(
+        _("funded by the European Social Fund (ESF)"),
+        default=False,
+        help_text=_(
+            "Funders' evidence of ESF-funded operations is kept longer (ESSAIM_RETENTION_YEARS_ESF)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("edition")
