@@ -19,7 +19,7 @@ SEE_RESULT = re.compile(r"Voir mon résultat|See my result", re.I)
 MISSING = re.compile(r"réponse manque|answer is missing", re.I)
 SAVED = re.compile(r"enregistré|is saved", re.I)
 GROUP_RESULTS = re.compile(r"Compétences numériques des cohortes|Digital skills of the cohorts", re.I)
-NOT_ENOUGH = re.compile(r"Pas assez de répondants|Not enough respondents", re.I)
+NOT_ENOUGH = re.compile(r"Pas assez de répondant|Not enough respondents", re.I)
 
 AREAS = {area.code: [c.code for c in area.competences] for area in digcomp.load("en").areas}
 
