@@ -44,6 +44,9 @@ urlpatterns = [
     path("api/v1/", include("config.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # Two of wagtail-2fa's pages, adjusted (config/views.py); same paths and names as the originals.
+    path("admin/2fa/auth", views.TwoFactorVerifyView.as_view(), name="wagtail_2fa_auth"),
+    path("admin/2fa/devices/new", views.TwoFactorSetupView.as_view(), name="wagtail_2fa_device_new"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
