@@ -32,19 +32,18 @@ class AdminFrameOptionsMiddleware:
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp with one more rule: under ESSAIM_ADMIN_CSP_PREFIXES (Wagtail's admin) the looser
-    ESSAIM_ADMIN_CSP applies; everywhere else the strict CONTENT_SECURITY_POLICY of the settings."""
+    """django-csp with one more rule: a path under one of ESSAIM_CSP_BY_PREFIX (Wagtail's admin, the API
+    docs) gets that looser policy; everywhere else the strict CONTENT_SECURITY_POLICY of the settings."""
 
     def get_policy_parts(
         self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
     ) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only=report_only)
-        if (
-            not report_only
-            and parts.config is None
-            and request.path_info.startswith(tuple(settings.ESSAIM_ADMIN_CSP_PREFIXES))
-        ):
-            parts.config = settings.ESSAIM_ADMIN_CSP
+        if not report_only and parts.config is None:
+            for prefix, directives in settings.ESSAIM_CSP_BY_PREFIX:
+                if request.path_info.startswith(prefix):
+                    parts.config = directives
+                    break
         return parts
 
 

@@ -223,6 +223,8 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "csv", "xlsx", "ods", "odt", "docx", "txt"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# No Gravatar in the admin: it would send a hash of each user's e-mail address to a third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # API
 REST_FRAMEWORK = {
@@ -321,8 +323,12 @@ ESSAIM_ADMIN_CSP = {
     # The admin's live preview frames the site's own pages.
     "frame-ancestors": [SELF],
 }
-# Paths that get the admin's policy: the Wagtail admin (with its 2FA pages) and the API's Swagger UI.
-ESSAIM_ADMIN_CSP_PREFIXES = ["/admin/"]
+# Looser policies by path prefix (the first match applies): Wagtail's admin with its 2FA pages, and
+# Swagger UI (/api/docs/), whose scripts are our own files but which sets inline styles.
+ESSAIM_CSP_BY_PREFIX = [
+    ("/admin/", ESSAIM_ADMIN_CSP),
+    ("/api/docs/", {**CONTENT_SECURITY_POLICY["DIRECTIVES"], "style-src": [SELF, UNSAFE_INLINE]}),
+]
 
 LOGGING = {
     "version": 1,
