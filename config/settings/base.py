@@ -190,6 +190,21 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# Largest upload of each kind, in bytes (programmes.uploads); archives are course packages (SCORM).
+ESSAIM_UPLOAD_LIMITS = {
+    "image": 10 * 1024 * 1024,
+    "document": 20 * 1024 * 1024,
+    "csv": 5 * 1024 * 1024,
+    "archive": 100 * 1024 * 1024,
+}
+# What an archive may hold before anything is extracted (programmes.archives.safe_extract).
+ESSAIM_ARCHIVE_LIMITS = {
+    "max_members": 2000,
+    "max_total_bytes": 500 * 1024 * 1024,
+    "max_member_bytes": 200 * 1024 * 1024,
+    "max_ratio": 100,
+}
 
 # E-mail: printed to the console unless EMAIL_URL says otherwise (smtp://user:pass@host:587 ...).
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -220,7 +235,12 @@ WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "csv", "xlsx", "ods", "odt", "docx", "txt"]
-WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = ESSAIM_UPLOAD_LIMITS["image"]
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# Upload forms of the admin that check the content of each file (programmes.uploads).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.forms.ImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.forms.DocumentForm"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # No Gravatar in the admin: it would send a hash of each user's e-mail address to a third party.
