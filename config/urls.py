@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
@@ -46,8 +47,15 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script as a file: no inline script under the CSP.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     # Two of wagtail-2fa's pages, adjusted (config/views.py); same paths and names as the originals.
-    path("admin/2fa/auth", views.TwoFactorVerifyView.as_view(), name="wagtail_2fa_auth"),
-    path("admin/2fa/devices/new", views.TwoFactorSetupView.as_view(), name="wagtail_2fa_device_new"),
+    # Like every admin page, for accounts with admin access only (Wagtail's require_admin_access).
+    path(
+        "admin/2fa/auth", require_admin_access(views.TwoFactorVerifyView.as_view()), name="wagtail_2fa_auth"
+    ),
+    path(
+        "admin/2fa/devices/new",
+        require_admin_access(views.TwoFactorSetupView.as_view()),
+        name="wagtail_2fa_device_new",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
