@@ -12,13 +12,25 @@ from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import exception_handler as drf_exception_handler
 
+from programmes.demo import DEMO_PASSWORD
 from programmes.security import lockout_response, requires_two_factor, verified_device
 
 app_name = "api"
+EXAMPLE_CODE = "123456"
+
+
+def exception_handler(error: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, plus: an id too large for the database (SQLite raises OverflowError where
+    PostgreSQL simply finds nothing) names no object, so 404."""
+    if isinstance(error, OverflowError):
+        error = NotFound()
+    return drf_exception_handler(error, context)
 
 
 def only_public_api(endpoints: list[tuple]) -> list[tuple]:
@@ -48,12 +60,19 @@ class TokenRequestSerializer(AuthTokenSerializer):
     examples=[
         OpenApiExample(
             "Demo facilitator",
-            value={"username": "animateur", "password": "essaim-demo"},
+            value={
+                "username": "animateur",
+                "password": DEMO_PASSWORD,
+            },
             request_only=True,
         ),
         OpenApiExample(
             "Demo coordinator (two-factor)",
-            value={"username": "coordinatrice", "password": "essaim-demo", "otp_token": "123456"},
+            value={
+                "username": "coordinatrice",
+                "password": DEMO_PASSWORD,
+                "otp_token": EXAMPLE_CODE,
+            },
             request_only=True,
         ),
     ],

@@ -2,6 +2,7 @@
 never imports them (the dependency points from the apps to programmes)."""
 
 import base64
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,7 +15,7 @@ from programmes.models import User
 from programmes.roles import Role, sync_role_permissions
 from programmes.security import requires_two_factor
 
-DEMO_PASSWORD = "essaim-demo"
+DEMO_PASSWORD = "essaim-demo"  # published with the demo accounts  # nosec B105
 # The demo accounts under two-factor authentication (coordinatrice, fabrique, admin) share this TOTP
 # secret, published like the demo password: seed_demo only runs in debug or with --force.
 DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"
@@ -41,6 +42,11 @@ DEMO_ACCOUNTS = [
 ]
 
 _seeders: list[Callable[[], None]] = []
+
+
+def seeded_random(seed: str) -> random.Random:
+    """A generator seeded for reproducible fictional demo data (never for secrets: see `secrets`)."""
+    return random.Random(seed)  # fictional data only  # nosec B311
 
 
 def register_seeder(seeder: Callable[[], None]) -> Callable[[], None]:

@@ -1,6 +1,7 @@
 """Security helpers shared by every app: the client's address, who must use a second factor, and
 rate limits on public endpoints (one table of rates for DRF throttles and plain Django views)."""
 
+import ipaddress
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -16,6 +17,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
+# What a request without REMOTE_ADDR counts as (0.0.0.0, the unspecified address).
+UNSPECIFIED_ADDRESS = str(ipaddress.IPv4Address(0))
 # The permission that opens Wagtail's admin: whoever holds it must use a second factor.
 ADMIN_ACCESS_PERMISSION = {"content_type__app_label": "wagtailadmin", "codename": "access_admin"}
 
@@ -24,7 +27,7 @@ def client_ip(request: HttpRequest) -> str:
     """The caller's address: REMOTE_ADDR, or the entry our own reverse proxies appended to
     X-Forwarded-For (ESSAIM_TRUSTED_PROXY_COUNT of them; entries further left are the client's to forge)."""
     proxies: int = settings.ESSAIM_TRUSTED_PROXY_COUNT
-    remote: str = request.META.get("REMOTE_ADDR") or "0.0.0.0"
+    remote: str = request.META.get("REMOTE_ADDR") or UNSPECIFIED_ADDRESS
     if proxies <= 0:
         return remote
     forwarded = [

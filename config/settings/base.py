@@ -261,6 +261,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "COERCE_DECIMAL_TO_STRING": True,
+    "EXCEPTION_HANDLER": "config.api.exception_handler",
     # Public endpoints name their scope (`throttle_scope` with ScopedRateThrottle, or
     # programmes.security.throttle(scope) on a plain view); the rates are per client address.
     "DEFAULT_THROTTLE_RATES": {
@@ -366,7 +367,7 @@ LOGGING = {
 }
 
 # Essaim's own knobs.
-ESSAIM_DEMO_PASSWORD = "essaim-demo"
+ESSAIM_DEMO_PASSWORD = "essaim-demo"  # published with the demo accounts  # nosec B105
 # Person counts below this are never published: they show as « < 11 » (DESIGN §6).
 ESSAIM_DISCLOSURE_THRESHOLD = 11
 # A CJS assembly votes validly when at least this share of its current members attends.
