@@ -1,6 +1,9 @@
 """Schemathesis against /api/schema/: generated requests to every documented operation, anonymous and
 as a national-team user holding an API token, never get a server error (5xx)."""
 
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given
@@ -15,6 +18,17 @@ EXAMPLES_PER_OPERATION = 8
 
 
 @pytest.fixture
+def in_process_requests():
+    """Requests handled in this process keep the test's database connection (and its transaction), as
+    Django's test client does: the handler must not close it at the end of each request."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
 def national_token(roles) -> str:
     """Some data to find, and the token of a user who sees all of it."""
     enrolment = EnrolmentFactory()
@@ -24,7 +38,7 @@ def national_token(roles) -> str:
     return Token.objects.create(user=user).key
 
 
-def test_the_api_never_answers_a_server_error(national_token):
+def test_the_api_never_answers_a_server_error(national_token, in_process_requests):
     from config.wsgi import application
 
     schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
