@@ -30,11 +30,12 @@ seed: migrate ## Load the demo data (idempotent)
 run: seed ## Install, migrate, load the demo data and serve on http://127.0.0.1:$(PORT)
 	WAGTAILADMIN_BASE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-lint: $(STAMP) ## Ruff, formatting, mypy, import layers and missing migrations
+lint: $(STAMP) ## Ruff, formatting, mypy, import layers, bandit and missing migrations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy $(wildcard */services.py */selectors.py */*/services.py */*/selectors.py)
 	$(BIN)/lint-imports
+	$(BIN)/bandit -q -c pyproject.toml -r config programmes cjs flashcoop lms cms
 	$(PY) manage.py makemigrations --check --dry-run
 
 test: lint ## The whole suite: lint, unit, integration and browser tests

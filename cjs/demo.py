@@ -25,6 +25,7 @@ from cjs.models import (
     WorkLog,
 )
 from programmes.choices import STARTED_STATUSES, EnrolmentStatus
+from programmes.demo import seeded_random
 from programmes.models import Cohort, Enrolment, Organisation
 from programmes.text import normalise
 
@@ -65,7 +66,7 @@ def seed_cjs() -> None:
 
 def _targets(names: list[str]) -> dict[str, int]:
     """Each CJS's 2018 turnover in euros (multiples of 10), adding up to TURNOVER_2018."""
-    rng = random.Random("cjs-turnover-2018")
+    rng = seeded_random("cjs-turnover-2018")
     weights = {name: rng.randint(60, 140) for name in sorted(names)}
     total = sum(weights.values())
     tens = {name: TURNOVER_2018 // 10 * weight // total for name, weight in weights.items()}
@@ -146,13 +147,13 @@ def seed_season_2018() -> None:
         members[enrolment.cohort_id].append(enrolment)
 
     clients_by_cohort = {
-        cohort.pk: _clients(cohort, random.Random(f"cjs-clients:{cohort.name}")) for cohort in cohorts
+        cohort.pk: _clients(cohort, seeded_random(f"cjs-clients:{cohort.name}")) for cohort in cohorts
     }
     Client.objects.bulk_create([client for clients in clients_by_cohort.values() for client in clients])
     contracts: list[Contract] = []
     plans: list[tuple[Contract, random.Random, datetime.date]] = []
     for cohort in cohorts:
-        rng = random.Random(f"cjs-contracts-2018:{cohort.name}")
+        rng = seeded_random(f"cjs-contracts-2018:{cohort.name}")
         start, end = (
             cohort.start_date or datetime.date(2018, 7, 2),
             cohort.end_date or datetime.date(2018, 8, 24),
@@ -191,7 +192,7 @@ def seed_season_2018() -> None:
     WorkLog.objects.bulk_create(logs)
     expenses = []
     for cohort in cohorts:
-        rng = random.Random(f"cjs-expenses-2018:{cohort.name}")
+        rng = seeded_random(f"cjs-expenses-2018:{cohort.name}")
         for label, low, high in rng.sample(EXPENSES, rng.randint(2, 4)):
             expenses.append(
                 Expense(
@@ -309,7 +310,7 @@ def seed_live_cjs() -> None:
 
 
 def _seed_live(cohort: Cohort, today: datetime.date) -> None:
-    rng = random.Random(f"cjs-live:{cohort.name}")
+    rng = seeded_random(f"cjs-live:{cohort.name}")
     members = list(
         cohort.enrolments.filter(status=EnrolmentStatus.ACTIVE).select_related("person").order_by("pk")
     )

@@ -1,75 +1,24 @@
 """Quotes, invoices and the season summary as PDF files (xhtml2pdf), in the reader's language.
 
-The renderer never fetches anything remote: `link_callback` resolves our own static files only, and
-the resource policy refuses the network and any file outside our static folders whatever the callback
-says (xhtml2pdf reads fonts and a few other resources without asking the callback)."""
+Rendering goes through programmes.pdf, which never fetches anything remote."""
 
-import io
-import logging
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-from django.contrib.staticfiles import finders
-from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-
-from xhtml2pdf import pisa
-from xhtml2pdf.config.resources import ResourceAccessPolicy
 
 from cjs import selectors
 from cjs.models import Contract, HostLegalDetails
 from cjs.models.invoicing import DEFAULT_VAT_MENTION
 from programmes.models import Cohort
+from programmes.pdf import REFUSED, PdfError, html_to_pdf, link_callback
 
-logger = logging.getLogger(__name__)
-
-# What a refused resource resolves to: a scheme nobody fetches, so the document renders without it.
-REFUSED = "refused:"
-
-
-class PdfError(Exception):
-    """xhtml2pdf could not lay the document out."""
-
-
-def _static_roots() -> tuple[Path, ...]:
-    roots = [Path(settings.BASE_DIR) / "static"]
-    roots += [
-        Path(str(entry[1] if isinstance(entry, tuple) else entry)) for entry in settings.STATICFILES_DIRS
-    ]
-    return tuple(dict.fromkeys(root.resolve() for root in roots))
-
-
-def link_callback(uri: str, rel: str | None = None) -> str:
-    """Resolve `/static/...` to our own file; refuse everything else (remote URLs, other paths)."""
-    roots = _static_roots()
-    if uri.startswith(settings.STATIC_URL) and "://" not in uri:
-        try:
-            found = finders.find(uri.removeprefix(settings.STATIC_URL).split("?")[0])
-        except SuspiciousFileOperation:
-            found = None
-        if isinstance(found, str):
-            path = Path(found).resolve()
-            if any(path.is_relative_to(root) for root in roots):
-                return str(path)
-    logger.warning("PDF resource refused: %.200s", uri)
-    return REFUSED
-
-
-def _policy() -> ResourceAccessPolicy:
-    return ResourceAccessPolicy(allow_remote=False, base_dir=None, extra_roots=_static_roots())
+__all__ = ["REFUSED", "PdfError", "link_callback"]
 
 
 def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
-    html = render_to_string(template_name, context)
-    output = io.BytesIO()
-    result = pisa.CreatePDF(
-        html, dest=output, encoding="utf-8", link_callback=link_callback, resource_policy=_policy()
-    )
-    if result.err:
-        raise PdfError(f"Could not render {template_name}")
-    return output.getvalue()
+    return html_to_pdf(render_to_string(template_name, context), name=template_name)
 
 
 def _issuer_context(contract: Contract) -> dict[str, Any]:

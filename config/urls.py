@@ -6,10 +6,11 @@ from django.views.generic import TemplateView
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from cms import views as cms_views
 from config import views
@@ -44,7 +45,18 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("config.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file: no inline script under the CSP.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    # Two of wagtail-2fa's pages, adjusted (config/views.py); same paths and names as the originals.
+    # Like every admin page, for accounts with admin access only (Wagtail's require_admin_access).
+    path(
+        "admin/2fa/auth", require_admin_access(views.TwoFactorVerifyView.as_view()), name="wagtail_2fa_auth"
+    ),
+    path(
+        "admin/2fa/devices/new",
+        require_admin_access(views.TwoFactorSetupView.as_view()),
+        name="wagtail_2fa_device_new",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),

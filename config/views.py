@@ -1,14 +1,23 @@
 """Project-level views: health check and the post-login dispatcher."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from kombu import Connection
+from wagtail_2fa.forms import TokenForm
+from wagtail_2fa.views import DeviceCreateView, LoginView
 
+from programmes.security import verified_device
 from programmes.selectors import start_url_for
 
 
@@ -61,3 +70,34 @@ def start(request: HttpRequest) -> HttpResponse:
 def bench_floor(request: HttpRequest) -> HttpResponse:
     """A constant answer through the whole middleware stack; only routed when ESSAIM_BENCH is on."""
     return HttpResponse(b"ok", content_type="text/plain")
+
+
+class TwoFactorSetupView(DeviceCreateView):
+    """wagtail-2fa's first-time device setup (QR code, a first code, the password), which then goes on to
+    the page the person was heading for instead of the device list."""
+
+    def get_success_url(self) -> str:
+        target = self.request.POST.get("next") or self.request.GET.get("next", "")
+        if url_has_allowed_host_and_scheme(
+            target, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        ):
+            return target
+        return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+class TotpCodeForm(TokenForm):
+    """wagtail-2fa's code form, checking the code against the user's own devices: django-otp 1.7.5
+    made its form mixin require an explicit device choice, which wagtail-2fa 1.8.0 never sends."""
+
+    def clean(self) -> dict[str, Any]:
+        device = verified_device(self.user, self.cleaned_data.get("otp_token", ""))
+        if device is None:
+            raise ValidationError(_("Invalid code: type the code your authenticator app shows now."))
+        self.user.otp_device = device
+        return self.cleaned_data
+
+
+class TwoFactorVerifyView(LoginView):
+    """The TOTP step of each login (wagtail-2fa's page, with the form above)."""
+
+    form_class = TotpCodeForm

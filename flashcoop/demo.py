@@ -35,6 +35,7 @@ from flashcoop.models import (
 )
 from flashcoop.selectors import PROGRAMME_SLUG, add_months
 from programmes.choices import STARTED_STATUSES, EducationLevel, EmploymentStatus, EnrolmentStatus
+from programmes.demo import seeded_random
 from programmes.demo_network import COORDINATOR_REGIONS
 from programmes.models import Cohort, CoordinatorScope, Edition, Enrolment, Programme, Region, User
 
@@ -102,7 +103,7 @@ def seed_flashcoop() -> None:
     Edition.objects.filter(programme__slug=PROGRAMME_SLUG).update(is_esf_funded=True)
     _seed_coordinator_scope()
     for index, cohort in enumerate(cohorts):
-        rng = random.Random(f"flashcoop:{cohort.name}")
+        rng = seeded_random(f"flashcoop:{cohort.name}")
         enrolments = list(
             cohort.enrolments.filter(status__in=STARTED_STATUSES).select_related("person").order_by("pk")
         )

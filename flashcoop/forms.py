@@ -34,7 +34,7 @@ class NewFlashcoopForm(forms.Form):
     def __init__(self, *args: Any, departments: QuerySet[Department], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         department_field = self.fields["department"]
-        assert isinstance(department_field, forms.ModelChoiceField)
+        assert isinstance(department_field, forms.ModelChoiceField)  # type narrowing  # nosec B101
         department_field.queryset = departments.order_by("code")
         if not self.is_bound:
             self.initial.setdefault("year", timezone.localdate().year)
@@ -88,8 +88,8 @@ class MentorForm(forms.Form):
         )
         organisation_field = self.fields["organisation"]
         mentees_field = self.fields["mentees"]
-        assert isinstance(organisation_field, forms.ModelChoiceField)
-        assert isinstance(mentees_field, forms.ModelMultipleChoiceField)
+        assert isinstance(organisation_field, forms.ModelChoiceField)  # type narrowing  # nosec B101
+        assert isinstance(mentees_field, forms.ModelMultipleChoiceField)  # type narrowing  # nosec B101
         organisation_field.queryset = organisations.distinct().order_by("name")
         mentees_field.queryset = participants
         mentees_field.label_from_instance = lambda enrolment: str(enrolment.person)
@@ -113,8 +113,8 @@ class MeetingForm(forms.Form):
         super().__init__(*args, **kwargs)
         mentor_field = self.fields["mentor"]
         enrolment_field = self.fields["enrolment"]
-        assert isinstance(mentor_field, forms.ModelChoiceField)
-        assert isinstance(enrolment_field, forms.ModelChoiceField)
+        assert isinstance(mentor_field, forms.ModelChoiceField)  # type narrowing  # nosec B101
+        assert isinstance(enrolment_field, forms.ModelChoiceField)  # type narrowing  # nosec B101
         mentor_field.queryset = mentors
         enrolment_field.queryset = participants
         enrolment_field.label_from_instance = lambda enrolment: str(enrolment.person)
@@ -158,7 +158,7 @@ class ExitForm(forms.ModelForm[Exit]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         reason = self.fields["early_reason"]
-        assert isinstance(reason, forms.ChoiceField)
+        assert isinstance(reason, forms.ChoiceField)  # type narrowing  # nosec B101
         reason.choices = [("", _("Not applicable (completed)")), *ExitReason.choices]
 
 

@@ -27,6 +27,7 @@ from programmes.choices import STARTED_STATUSES
 from programmes.models import Cohort, Department, Enrolment
 from programmes.permissions import has_any_role, role_required
 from programmes.roles import Role
+from programmes.security import throttle
 
 STAFF_ROLES = (Role.FACILITATOR, Role.COORDINATOR, Role.FABRIQUE)
 MANAGER_ROLES = (Role.COORDINATOR, Role.FABRIQUE)
@@ -457,6 +458,7 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@throttle("personal_link")
 def follow_up_answer(request: HttpRequest, token: str) -> HttpResponse:
     try:
         follow_up = services.check_follow_up_link(token)

@@ -91,7 +91,7 @@ def serve_module(module: ModulePage, request: HttpRequest) -> HttpResponse:
     refusal, _enrolment = _gate(request, module, course)
     if refusal is not None:
         return _private(refusal)
-    assert course is not None or getattr(request, "is_preview", False)
+    assert course is not None or getattr(request, "is_preview", False)  # type narrowing  # nosec B101
     context = module.get_context(request)
     if course is not None:
         progress = selectors.course_progress(request.user, course)

@@ -63,7 +63,7 @@ class CohortEnrolForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         course_field = self.fields["course"]
-        assert isinstance(course_field, forms.ModelChoiceField)
+        assert isinstance(course_field, forms.ModelChoiceField)  # type narrowing  # nosec B101
         course_field.queryset = selectors.live_courses()
 
 

@@ -32,6 +32,7 @@ from programmes.choices import (
     PartnershipRole,
     SessionKind,
 )
+from programmes.demo import seeded_random
 from programmes.geography import find_commune
 from programmes.models import (
     Attendance,
@@ -387,10 +388,10 @@ def seed_network() -> None:
     for name, cohort in cohorts_2018.items():
         partners[cohort] = partners_2018[name]
     for name, cohort in cohorts_2017.items():
-        rng = random.Random(f"partners-2017:{name}")
+        rng = seeded_random(f"partners-2017:{name}")
         partners[cohort] = [_again(plan, rng) for plan in partners_2018[name] if rng.random() < 0.75]
     for name, cohort in live.items():
-        rng = random.Random(f"partners-live:{name}")
+        rng = seeded_random(f"partners-live:{name}")
         partners[cohort] = [_again(plan, rng) for plan in partners_2018[name][:7]]
     for site, _start in FLASHCOOP_2019:
         partners[flashcoops[site.name]] = _flashcoop_partners(site, kinds)
@@ -398,13 +399,13 @@ def seed_network() -> None:
 
     people = _People(today)
     for name, cohort in cohorts_2017.items():
-        people.plan_closed_cjs(cohort, random.Random(f"members-2017:{name}"))
+        people.plan_closed_cjs(cohort, seeded_random(f"members-2017:{name}"))
     for name, cohort in cohorts_2018.items():
-        people.plan_closed_cjs(cohort, random.Random(f"members-2018:{name}"), excluded=name in EXCLUDED_2018)
+        people.plan_closed_cjs(cohort, seeded_random(f"members-2018:{name}"), excluded=name in EXCLUDED_2018)
     for name, cohort in live.items():
-        people.plan_live_cjs(cohort, random.Random(f"members-live:{name}"))
+        people.plan_live_cjs(cohort, seeded_random(f"members-live:{name}"))
     for name, cohort in flashcoops.items():
-        people.plan_flashcoop(cohort, random.Random(f"members-flashcoop:{name}"))
+        people.plan_flashcoop(cohort, seeded_random(f"members-flashcoop:{name}"))
     people.save()
     _seed_learner(live[ALERT_COHORT], today)
 
@@ -459,7 +460,7 @@ class _Places:
 
 def _span(cohort: Cohort) -> tuple[datetime.date, datetime.date]:
     """The dates of a demo cohort (always set here, optional in general)."""
-    assert cohort.start_date and cohort.end_date
+    assert cohort.start_date and cohort.end_date  # type narrowing  # nosec B101
     return cohort.start_date, cohort.end_date
 
 
@@ -508,7 +509,7 @@ def _plan_partners_2018(places: _Places, kinds: dict[str, str]) -> dict[str, lis
     plans: dict[str, list[PartnerPlan]] = {}
     reserves: dict[str, list[PartnerPlan]] = {}
     for site in CJS_2018_SITES:
-        rng = random.Random(f"partners-2018:{site.name}")
+        rng = seeded_random(f"partners-2018:{site.name}")
         shared = _shared_partners(site, places, rng, kinds)
         unique_own = [
             plan for plan in _own_partners(site, rng, kinds) if normalise(plan.organisation) not in taken
@@ -692,7 +693,7 @@ def _again(plan: PartnerPlan, rng: random.Random) -> PartnerPlan:
 
 
 def _flashcoop_partners(site: Site, kinds: dict[str, str]) -> list[PartnerPlan]:
-    rng = random.Random(f"partners-flashcoop:{site.name}")
+    rng = seeded_random(f"partners-flashcoop:{site.name}")
     plans = [
         _partner(
             kinds,
@@ -1064,7 +1065,7 @@ def _seed_learner(cohort: Cohort, today: datetime.date) -> None:
     start = cohort.reference_date
     person = Person.objects.filter(user=user).first()
     if person is None:
-        rng = random.Random("learner")
+        rng = seeded_random("learner")
         person = Person.objects.create(
             user=user,
             first_name=user.first_name or "Lina",
@@ -1093,7 +1094,7 @@ def _seed_learner(cohort: Cohort, today: datetime.date) -> None:
         )
     if Enrolment.objects.filter(person=person, cohort=cohort).exists():
         return
-    path = _live_path(random.Random("learner"), EnrolmentStatus.ACTIVE, start, today)
+    path = _live_path(seeded_random("learner"), EnrolmentStatus.ACTIVE, start, today)
     status, status_date = path[-1]
     enrolment = Enrolment.objects.create(person=person, cohort=cohort, status=status, status_date=status_date)
     previous = ""
@@ -1163,7 +1164,7 @@ def _seed_sessions(
     enrolments = Enrolment.objects.filter(cohort_id__in=list(by_cohort)).select_related("person", "cohort")
     for enrolment in enrolments.order_by("cohort_id", "pk"):
         cohort_sessions = sorted(by_cohort[enrolment.cohort_id], key=lambda session: session.date)
-        rng = random.Random(f"attendance:{enrolment.cohort.name}:{enrolment.person}:{enrolment.status_date}")
+        rng = seeded_random(f"attendance:{enrolment.cohort.name}:{enrolment.person}:{enrolment.status_date}")
         attended = _attended_sessions(enrolment, cohort_sessions)
         is_absentee = enrolment.cohort.name == ALERT_COHORT and (
             (enrolment.person.first_name, enrolment.person.last_name) == ABSENTEE

@@ -8,22 +8,19 @@ from pathlib import Path
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from programmes import uploads
 from programmes.evaluation.importers import ResponseImporter
 from programmes.imports import ImportResult, run_import
 from programmes.imports.importers import CohortImporter, ParticipantImporter, PartnerImporter
-from programmes.imports.parsing import FileError, decode
 from programmes.permissions import role_required
 from programmes.roles import Role
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-ALLOWED_EXTENSIONS = {".csv", ".txt"}
 PREVIEW_ROWS = 50
 SESSION_KEY = "programmes.pending_import"
 # The kinds coordinators may upload here; each checks every row against the uploader's scope.
@@ -50,15 +47,7 @@ class ImportUploadForm(forms.Form):
 
     def clean_file(self) -> bytes:
         upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in ALLOWED_EXTENSIONS:
-            raise ValidationError(_("Only .csv and .txt files can be imported."))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(_("The file is larger than 5 MB: split it into several files."))
-        content: bytes = upload.read()
-        try:
-            decode(content)
-        except FileError as error:
-            raise ValidationError(str(error)) from error
+        content = uploads.validate_csv(upload)
         self.file_name = Path(upload.name).name
         return content
 

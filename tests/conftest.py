@@ -4,7 +4,9 @@ import os
 import threading
 from unittest import mock
 
+from django.core.cache import cache
 from django.db import connections
+from django.test import Client
 from django.utils import translation
 
 import pytest
@@ -12,9 +14,12 @@ import redis
 from celery.contrib.testing.worker import start_worker
 from celery.fixups.django import DjangoWorkerFixup
 from celery.signals import task_postrun
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from config.celery import app as celery_app
 from programmes.roles import sync_role_permissions
+from programmes.security import requires_two_factor
 
 BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/15"
 
@@ -85,3 +90,36 @@ def _close_worker_connections(**kwargs) -> None:
     connections would otherwise stay open and keep PostgreSQL from dropping the test database."""
     if threading.current_thread() is not threading.main_thread():
         connections.close_all()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Throttle, rate-limit and page-cache counters live in the cache, which outlives test transactions."""
+    cache.clear()
+    yield
+
+
+def verify_second_factor(client: Client, user) -> TOTPDevice:
+    """Mark the client's session as having passed the TOTP step with the user's device (created if
+    missing), as django_otp.login does after a right code."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_two_factor(monkeypatch):
+    """`client.force_login(user)` stands for a fully logged-in user: password and, for accounts under
+    two-factor authentication, the TOTP step. Tests of the login flows themselves post the forms."""
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if requires_two_factor(user):
+            verify_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)

@@ -1,10 +1,12 @@
 """Essaim settings: every value comes from the environment (see .env.example)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
 import environ
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -44,6 +46,11 @@ INSTALLED_APPS = [
     "taggit",
     "rest_framework",
     "rest_framework.authtoken",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "wagtail_2fa",
+    "axes",
+    "csp",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django.contrib.auth",
@@ -60,16 +67,21 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the others, so that redirects and errors they answer are covered too (static files are not).
     "config.middleware.PrivateResponseMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.middleware.AuditActorMiddleware",
+    # Second factor (TOTP) for every account that can enter the admin: coordinators, fabrique, admins.
+    "config.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.AdminFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so it turns a lockout flagged anywhere below into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -114,16 +126,49 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_USER_MODEL = "programmes.User"
+# Axes first: it refuses a locked-out username and address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# CNIL recommendation (deliberation 2022-100) for passwords used alone: about 80 bits of strength
+# (see programmes.passwords), never a common password nor one close to the account's details.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "programmes.passwords.CnilPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "/"
+# A session lasts at most this long after logging in (8 hours: one working day), then asks again.
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=60 * 60 * 8)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("DJANGO_SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from one address,
+# that pair is refused for the cool-off time, on the login page, the admin login and the API token alike.
+AXES_FAILURE_LIMIT = env.int("ESSAIM_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("ESSAIM_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "programmes.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "programmes.security.client_ip"
+AXES_ENABLE_ADMIN = False
+# Successful logins are not logged by axes (the audit log and the web server's logs are enough);
+# failed attempts are kept AXES_COOLOFF_TIME then purged by axes itself.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_USE_ATTEMPT_EXPIRATION = True
+# Reverse proxies in front of the application (their X-Forwarded-For entries are trusted): 0 = none.
+ESSAIM_TRUSTED_PROXY_COUNT = env.int("ESSAIM_TRUSTED_PROXY_COUNT", default=0)
+
+# Two-factor authentication (wagtail-2fa on django-otp, TOTP): required of every account that can enter
+# the Wagtail admin (coordinators, the national team, superusers), on the front office and the admin.
+WAGTAIL_2FA_REQUIRED = True
+OTP_TOTP_ISSUER = "Essaim"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
@@ -148,6 +193,21 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# Largest upload of each kind, in bytes (programmes.uploads); archives are course packages (SCORM).
+ESSAIM_UPLOAD_LIMITS = {
+    "image": 10 * 1024 * 1024,
+    "document": 20 * 1024 * 1024,
+    "csv": 5 * 1024 * 1024,
+    "archive": 100 * 1024 * 1024,
+}
+# What an archive may hold before anything is extracted (programmes.archives.safe_extract).
+ESSAIM_ARCHIVE_LIMITS = {
+    "max_members": 2000,
+    "max_total_bytes": 500 * 1024 * 1024,
+    "max_member_bytes": 200 * 1024 * 1024,
+    "max_ratio": 100,
+}
 
 # E-mail: printed to the console unless EMAIL_URL says otherwise (smtp://user:pass@host:587 ...).
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -186,9 +246,16 @@ WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "csv", "xlsx", "ods", "odt", "docx", "txt"]
-WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = ESSAIM_UPLOAD_LIMITS["image"]
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# Upload forms of the admin that check the content of each file (programmes.uploads).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.forms.ImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.forms.DocumentForm"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# No Gravatar in the admin: it would send a hash of each user's e-mail address to a third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # API
 REST_FRAMEWORK = {
@@ -205,7 +272,18 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "COERCE_DECIMAL_TO_STRING": True,
+    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    # Public endpoints name their scope (`throttle_scope` with ScopedRateThrottle, or
+    # programmes.security.throttle(scope) on a plain view); the rates are per client address.
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": env.str("ESSAIM_RATE_AUTH", default="30/h"),
+        "verification": env.str("ESSAIM_RATE_VERIFICATION", default="120/h"),
+        "personal_link": env.str("ESSAIM_RATE_PERSONAL_LINK", default="30/h"),
+    },
+    "NUM_PROXIES": ESSAIM_TRUSTED_PROXY_COUNT,
 }
+# django-ratelimit (public CJS forms) reads the client's address the same way as axes and DRF.
+RATELIMIT_IP_META_KEY = "programmes.security.client_ip"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Essaim API",
     "DESCRIPTION": "Cohorts, people, training and impact figures of the CJS and Flashcoop programmes.",
@@ -246,7 +324,51 @@ SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy (django-csp): strict on the public site and the front office (no inline
+# script or style, a nonce for the rare inline script); Wagtail's admin gets ESSAIM_ADMIN_CSP
+# (config.middleware.ContentSecurityPolicyMiddleware), since its editors need inline scripts and styles.
+# Video players embedded in pages and lessons (EmbedBlock): YouTube, Vimeo and the PeerTube hosts listed.
+CSP_FRAME_SOURCES = [
+    "https://www.youtube.com",
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+    *env.list("ESSAIM_CSP_FRAME_SOURCES", default=[]),
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "frame-src": [SELF, *CSP_FRAME_SOURCES],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "upgrade-insecure-requests": not DEBUG,
+    },
+}
+ESSAIM_ADMIN_CSP = {
+    **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:", "blob:"],
+    "font-src": [SELF, "data:"],
+    # The admin's live preview frames the site's own pages.
+    "frame-ancestors": [SELF],
+}
+# Looser policies by path prefix (the first match applies): Wagtail's admin with its 2FA pages, and
+# Swagger UI (/api/docs/), whose scripts are our own files but which sets inline styles.
+ESSAIM_CSP_BY_PREFIX = [
+    ("/admin/", ESSAIM_ADMIN_CSP),
+    ("/api/docs/", {**CONTENT_SECURITY_POLICY["DIRECTIVES"], "style-src": [SELF, UNSAFE_INLINE]}),
+]
 
 LOGGING = {
     "version": 1,
@@ -258,6 +380,8 @@ LOGGING = {
         # Wagtail logs every background task and page action at INFO; keep the console readable.
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        # Failed logins and lockouts are logged at WARNING; the start-up banner at INFO is noise.
+        "axes": {"level": "WARNING"},
     },
 }
 
@@ -265,6 +389,7 @@ LOGGING = {
 ESSAIM_DEMO_PASSWORD = "essaim-demo"
 # Benchmarks only (`make bench`): routes the floor view and lets generate_scale_data run with debug off.
 ESSAIM_BENCH = env.bool("ESSAIM_BENCH", default=False)
+ESSAIM_DEMO_PASSWORD = "essaim-demo"  # published with the demo accounts  # nosec B105
 # Person counts below this are never published: they show as « < 11 » (DESIGN §6).
 ESSAIM_DISCLOSURE_THRESHOLD = 11
 # Retention of personal data (docs/privacy.md): participants' data are anonymised this many years after

@@ -170,7 +170,7 @@ class LessonViewSet(viewsets.GenericViewSet[LessonPage]):
         except DjangoValidationError as error:
             raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
         quiz = selectors.quiz_with_questions(attempt.quiz_id)
-        assert quiz is not None
+        assert quiz is not None  # type narrowing  # nosec B101
         feedback = selectors.attempt_feedback(attempt, quiz)
         data = {
             "id": attempt.pk,

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import connections
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
 CHROMIUM_PATH = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -70,9 +70,13 @@ def browser() -> Iterator[Browser]:
 
 
 def _open_page(request: pytest.FixtureRequest, context: BrowserContext) -> Iterator[Page]:
-    """Yield a page of a fresh context; on failure save a full-page screenshot, then close the context."""
+    """Yield a page of a fresh context; on failure save a full-page screenshot, then close the context.
+    Any Content Security Policy violation reported in the console fails the journey: the policy must
+    let every page work as shipped (tests/config/test_headers.py checks the policy itself)."""
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     page = context.new_page()
+    violations: list[str] = []
+    page.on("console", lambda message: _collect_csp_violation(message, violations))
     try:
         yield page
         report = getattr(request.node, "rep_call", None)
@@ -80,6 +84,14 @@ def _open_page(request: pytest.FixtureRequest, context: BrowserContext) -> Itera
             _save_screenshot(request, page)
     finally:
         context.close()
+    report = getattr(request.node, "rep_call", None)
+    if violations and (report is None or report.passed):
+        pytest.fail("Content Security Policy violations:\n" + "\n".join(violations), pytrace=False)
+
+
+def _collect_csp_violation(message: ConsoleMessage, violations: list[str]) -> None:
+    if message.type == "error" and "Content Security Policy" in message.text:
+        violations.append(f"{message.location.get('url', '')}: {message.text}")
 
 
 def _save_screenshot(request: pytest.FixtureRequest, page: Page) -> None:

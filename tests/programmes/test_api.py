@@ -1,19 +1,23 @@
 from django.core.management import call_command
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from programmes.roles import Role
+from tests.config.two_factor import current_code
 from tests.programmes.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_token_is_exchanged_for_a_username_and_password(client):
-    UserFactory(username="claire", role=Role.COORDINATOR)
+    user = UserFactory(username="claire", role=Role.COORDINATOR)
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
 
     response = client.post(
         "/api/v1/auth/token/",
-        {"username": "claire", "password": "correct horse battery staple"},
+        # Coordinators are under two-factor authentication: the code of their app comes along.
+        {"username": "claire", "password": "correct horse battery staple", "otp_token": current_code(device)},
         content_type="application/json",
     )
 

@@ -29,3 +29,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Password for every account: {demo.DEMO_PASSWORD}")
             for account in accounts:
                 self.stdout.write(f"  {account.username:<14} {account.description}")
+            self.stdout.write(
+                "coordinatrice, fabrique and admin confirm each login with a TOTP code: add the secret "
+                f"{demo.demo_totp_secret()} to an authenticator app, or run `python manage.py demo_code`."
+            )
