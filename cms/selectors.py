@@ -3,12 +3,12 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from programmes.disclosure import Rules, count_display, publishable_share
 from programmes.models import Cohort, Commune, Department, Edition, Partnership, Programme, Region
 from programmes.statistics import edition_statistics
 from programmes.text import normalise
@@ -33,22 +33,21 @@ class EditionFigures:
 
 
 def disclosure_threshold() -> int:
-    return int(settings.ESSAIM_DISCLOSURE_THRESHOLD)
+    return Rules.from_settings().threshold
 
 
 def disclosed_count(count: int) -> str:
     """A person count as published: « < 11 » below the threshold, the number otherwise."""
-    threshold = disclosure_threshold()
-    if count < threshold:
-        return f"< {threshold}"
-    return str(number_format(count, force_grouping=True))
+    return count_display(count, Rules.from_settings())
 
 
 def disclosed_share(share: float | None, *, base: int) -> str | None:
-    """A share of people, or None when its base is below the threshold (it would reveal a small count)."""
-    if share is None or base < disclosure_threshold():
+    """A share of people, or None when the disclosure rules hide it (small base, 0 % or 100 % of a small
+    group)."""
+    published = publishable_share(share, base=base, rules=Rules.from_settings())
+    if published is None:
         return None
-    return f"{round(share * 100)} %"
+    return f"{round(published * 100)} %"
 
 
 def current_edition(programme_slug: str) -> Edition | None:

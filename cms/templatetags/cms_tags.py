@@ -3,10 +3,10 @@
 from typing import Any
 
 from django import template
-from django.conf import settings
 from django.http import HttpRequest
 
 from cms.models import MainMenu, MainMenuItem, SiteSettings
+from programmes.disclosure import Rules
 
 register = template.Library()
 
@@ -56,7 +56,7 @@ def site_footer(context: dict[str, Any]) -> dict[str, Any]:
 @register.simple_tag
 def disclosure_threshold() -> int:
     """The smallest person count the public site publishes."""
-    return int(settings.ESSAIM_DISCLOSURE_THRESHOLD)
+    return Rules.from_settings().threshold
 
 
 @register.inclusion_tag("cms/includes/seo.html", takes_context=True)

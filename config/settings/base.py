@@ -244,7 +244,14 @@ LOGGING = {
 
 # Essaim's own knobs.
 ESSAIM_DEMO_PASSWORD = "essaim-demo"
-# Person counts below this are never published: they show as « < 11 » (DESIGN §6).
+# Disclosure control of every public number (DESIGN §6, programmes/disclosure.py).
+# Person counts below this are never published: they show as « < 11 ».
 ESSAIM_DISCLOSURE_THRESHOLD = 11
+# 0 % or 100 % of a group smaller than this is not published: it would tell every member's answer.
+ESSAIM_DISCLOSURE_SMALL_GROUP = 30
+# A sum of money is published when at least this many cohorts contribute to it...
+ESSAIM_DISCLOSURE_MIN_CONTRIBUTORS = 3
+# ...and none of them contributes more than this share of it.
+ESSAIM_DISCLOSURE_DOMINANCE = 0.85
 # A CJS assembly votes validly when at least this share of its current members attends.
 ESSAIM_CJS_QUORUM = 0.5
