@@ -105,3 +105,52 @@ STARTED_STATUSES = [
 ]
 # Past these statuses a minor needs a guardian's contact and authorisation.
 STATUSES_NEEDING_GUARDIAN = STARTED_STATUSES
+
+
+# --- Evaluation (questionnaires, campaigns, responses) -------------------------------------------------
+
+
+class ItemKind(models.TextChoices):
+    """The kinds of questionnaire items; the codes are those of the questionnaire JSON format."""
+
+    LIKERT = "likert", _("Likert scale")
+    SINGLE = "single", _("Single choice")
+    MULTIPLE = "multiple", _("Multiple choice")
+    YESNO = "yesno", _("Yes / no")
+    NUMBER = "number", _("Number")
+    TEXT = "text", _("Short text")
+    RANKING = "ranking", _("Ranking")
+
+
+# Item kinds whose options are listed in the questionnaire (a yes/no item has the fixed codes yes and no).
+KINDS_WITH_OPTIONS = {ItemKind.LIKERT, ItemKind.SINGLE, ItemKind.MULTIPLE, ItemKind.RANKING}
+YES, NO = "yes", "no"
+# The code of the "no opinion" answer (ne se prononce pas): never an option code.
+NO_OPINION = "nsp"
+
+
+class QuestionnaireStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class SurveySubject(models.TextChoices):
+    """Who answers: people (the disclosure threshold holds) or organisations (it may be lowered)."""
+
+    PEOPLE = "people", _("People")
+    ORGANISATIONS = "organisations", _("Organisations")
+
+
+class Wave(models.TextChoices):
+    """Vague de questionnaire: entry, exit, three and six months after the end."""
+
+    T0 = "T0", _("Entry (T0)")
+    T1 = "T1", _("Exit (T1)")
+    M3 = "M3", _("3 months after (M3)")
+    M6 = "M6", _("6 months after (M6)")
+
+
+class ResponseSource(models.TextChoices):
+    LINK = "link", _("Personal link")
+    ACCOUNT = "account", _("Logged in")
+    IMPORT = "import", _("Imported")

@@ -67,6 +67,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "flashcoop.delete_agendaitem",
         "flashcoop.view_followup",
         "flashcoop.change_followup",
+        # Evaluation: coordinators give published questionnaires to their cohorts and follow the rates.
+        "programmes.view_questionnaire",
+        *[f"programmes.{action}_campaign" for action in ["view", "add", "change"]],
+        "programmes.view_response",
+        "programmes.view_invitation",
     ],
     Role.FABRIQUE: [
         "wagtailadmin.access_admin",

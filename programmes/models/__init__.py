@@ -3,6 +3,16 @@
 from programmes.models.audit import AuditEntry
 from programmes.models.cohorts import Cohort, Partnership
 from programmes.models.enrolments import Enrolment, EnrolmentStatusChange
+from programmes.models.evaluation import (
+    Answer,
+    Campaign,
+    CampaignWave,
+    Invitation,
+    Item,
+    Option,
+    Questionnaire,
+    Response,
+)
 from programmes.models.geography import Commune, Department, Region
 from programmes.models.organisations import Organisation
 from programmes.models.people import Consent, Guardian, Person
@@ -12,8 +22,11 @@ from programmes.models.staff import CoordinatorScope, FacilitatorAssignment, Par
 from programmes.models.users import User
 
 __all__ = [
+    "Answer",
     "Attendance",
     "AuditEntry",
+    "Campaign",
+    "CampaignWave",
     "Cohort",
     "Commune",
     "Consent",
@@ -24,12 +37,17 @@ __all__ = [
     "EnrolmentStatusChange",
     "FacilitatorAssignment",
     "Guardian",
+    "Invitation",
+    "Item",
+    "Option",
     "Organisation",
     "PartnerContact",
     "Partnership",
     "Person",
     "Programme",
+    "Questionnaire",
     "Region",
+    "Response",
     "Session",
     "User",
 ]

@@ -1,0 +1,1 @@
+"""Evaluation (issue 8): questionnaires, campaigns, invitations and responses. See README.md here."""
