@@ -13,6 +13,7 @@ from cms.models.pages import (
     ProgrammePage,
     StandardPage,
 )
+from cms.models.reports import ImpactReportIndexPage, ImpactReportPage, ReportSnapshot
 from cms.models.site_settings import SiteSettings
 from cms.models.snippets import MainMenu, MainMenuItem, OrganisationLogo
 
@@ -21,6 +22,8 @@ __all__ = [
     "FormField",
     "FormPage",
     "HomePage",
+    "ImpactReportIndexPage",
+    "ImpactReportPage",
     "MainMenu",
     "MainMenuItem",
     "NewsIndexPage",
@@ -29,6 +32,7 @@ __all__ = [
     "OrganisationLogo",
     "PartnersPage",
     "ProgrammePage",
+    "ReportSnapshot",
     "SiteSettings",
     "StandardPage",
 ]
