@@ -33,7 +33,7 @@ run: seed ## Install, migrate, load the demo data and serve on http://127.0.0.1:
 lint: $(STAMP) ## Ruff, formatting, mypy, import layers and missing migrations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy $(wildcard */services.py */selectors.py)
+	$(BIN)/mypy $(wildcard */services.py */selectors.py */*/services.py */*/selectors.py)
 	$(BIN)/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 

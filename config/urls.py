@@ -56,6 +56,7 @@ urlpatterns = [
     path("flashcoop/", include("flashcoop.urls")),
     path("cjs/", include("cjs.urls")),
     path("", include("programmes.urls")),
+    path("", include("programmes.evaluation.urls")),
     path("", include("lms.urls")),
 ]
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from lms import selectors, services
 from lms.models import CoursePage
 from programmes import access, audit
+from programmes.evaluation import selectors as evaluation_selectors
 from programmes.models import Cohort
 from programmes.permissions import role_required
 from programmes.roles import Role
@@ -34,6 +35,7 @@ def learner_home(request: HttpRequest) -> HttpResponse:
             "courses": selectors.my_courses(request.user),
             "catalogue": selectors.open_courses_to_join(request.user),
             "cohorts": cohorts,
+            "invitations": list(evaluation_selectors.open_invitations(request.user)),
         },
     )
 

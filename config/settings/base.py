@@ -167,7 +167,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Flashcoop follow-ups at +3 and +6 months: create, e-mail, remind, mark unreachable.
     "flashcoop-follow-ups": {"task": "flashcoop.tasks.run_follow_ups", "schedule": 60 * 60 * 24},
+    # Evaluation campaigns: invitations of the open waves, e-mailed links, one reminder.
+    "evaluation-campaigns": {"task": "programmes.evaluation.tasks.run_campaigns", "schedule": 60 * 60 * 24},
 }
+# Task modules outside an app's tasks.py (autodiscovery finds only those).
+CELERY_IMPORTS = ["programmes.evaluation.tasks"]
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Essaim"
