@@ -19,7 +19,7 @@ ROW_HEIGHT = 30
 BAR_HEIGHT = 20
 LEGEND_ROW = 22
 FONT = 'font-family="Helvetica, Arial, sans-serif" font-size="12"'
-HIDDEN_COLOUR = "#8a8a8a"
+HIDDEN_COLOUR = "#6f6f6f"
 # Low to high: a diverging palette readable in grey and by people with colour-vision deficiencies.
 SCALE_COLOURS = ["#b2182b", "#ef8a62", "#67a9cf", "#2166ac", "#1b4f72", "#0b2f4a"]
 NEUTRAL_COLOURS = ["#1b7837", "#762a83", "#e08214", "#2166ac", "#5aae61", "#9970ab", "#b35806"]

@@ -134,15 +134,15 @@ def _table(published: PublishedTable, *, title: str, table_id: str) -> dict[str,
 # Blocks
 
 
-def _heading(value: Any, _index: int) -> dict[str, Any]:
+def _heading(value: Any, _index: int, _cache: dict[Any, Any]) -> dict[str, Any]:
     return {"type": "heading", "text": value["text"], "level": value["level"]}
 
 
-def _paragraph(value: Any, _index: int) -> dict[str, Any]:
+def _paragraph(value: Any, _index: int, _cache: dict[Any, Any]) -> dict[str, Any]:
     return {"type": "paragraph", "html": expand_db_html(value.source)}
 
 
-def _result_table(value: Any, index: int) -> dict[str, Any]:
+def _result_table(value: Any, index: int, cache: dict[Any, Any]) -> dict[str, Any]:
     campaign = _campaign(value["campaign"])
     questionnaire = campaign.questionnaire
     rules = rules_for(questionnaire)
@@ -152,7 +152,10 @@ def _result_table(value: Any, index: int) -> dict[str, Any]:
         item_codes=_codes(value.get("items")),
     )
     title = value.get("title") or questionnaire.title
-    tables = [_table(results_table(results, rules), title=title, table_id=f"b{index}-results")]
+    tables = []
+    published = results_table(results, rules)
+    if published.rows:
+        tables.append(_table(published, title=title, table_id=f"b{index}-results"))
     for item in results.items:
         if item.kind == ItemKind.RANKING:
             tables.append(
@@ -170,7 +173,19 @@ def _result_table(value: Any, index: int) -> dict[str, Any]:
     }
 
 
-def _paired(value: Any, index: int) -> tuple[Campaign, list[Any], Rules]:
+def _paired(value: Any, cache: dict[Any, Any]) -> tuple[Campaign, list[Any], Rules]:
+    """The paired results a block asks for (a chart and a table of the same analysis share them)."""
+    key = (
+        "paired",
+        *(str(value.get(field) or "") for field in ("campaign", "before", "after", "items", "scales")),
+    )
+    if key not in cache:
+        cache[key] = _compute_paired(value)
+    found: tuple[Campaign, list[Any], Rules] = cache[key]
+    return found
+
+
+def _compute_paired(value: Any) -> tuple[Campaign, list[Any], Rules]:
     campaign = _campaign(value["campaign"])
     retrospective = value["before"] == RETROSPECTIVE
     after = campaign_responses(campaign, wave=value["after"])
@@ -186,8 +201,8 @@ def _paired(value: Any, index: int) -> tuple[Campaign, list[Any], Rules]:
     return campaign, results, rules_for(campaign.questionnaire)
 
 
-def _paired_analysis(value: Any, index: int) -> dict[str, Any]:
-    campaign, results, rules = _paired(value, index)
+def _paired_analysis(value: Any, index: int, cache: dict[Any, Any]) -> dict[str, Any]:
+    campaign, results, rules = _paired(value, cache)
     title = value.get("title") or _("Declared change")
     tables = [_table(paired_table(results, rules), title=title, table_id=f"b{index}-paired")]
     if any(result.kind == ItemKind.YESNO for result in results):
@@ -213,12 +228,12 @@ def _paired_analysis(value: Any, index: int) -> dict[str, Any]:
     }
 
 
-def _chart(value: Any, index: int) -> dict[str, Any]:
+def _chart(value: Any, index: int, cache: dict[Any, Any]) -> dict[str, Any]:
     chart_id = f"chart-{index}"
     title = value["title"]
     description = value["description"]
     if value["kind"] == "change":
-        _campaign_row, results, rules = _paired(value, index)
+        _campaign_row, results, rules = _paired(value, cache)
         published = paired_table(results, rules)
         series = [
             Series("worse", _("Declined"), "#b2182b"),
@@ -255,7 +270,7 @@ def _chart(value: Any, index: int) -> dict[str, Any]:
         description=description,
         bars=bars,
         series=series,
-        hidden_label=_("hidden (fewer than %(threshold)s)") % {"threshold": rules.threshold},
+        hidden_label=_("hidden (disclosure control)"),
     )
     table = _table(published, title=title, table_id=f"b{index}-chart")
     return {"type": "chart", "title": title, "description": description, "svg": svg, "tables": [table]}
@@ -275,7 +290,7 @@ def _bar(row: dict[str, Any], keys: Sequence[str], total_code: str) -> Bar:
     return Bar(label=row["label"], segments=segments, total=float(total) if total else None)
 
 
-def _indicators(value: Any, index: int) -> dict[str, Any]:
+def _indicators(value: Any, index: int, cache: dict[Any, Any]) -> dict[str, Any]:
     programme = Programme.objects.filter(slug=value["programme"]).first()
     if programme is None:
         raise ReportError(_("The programme of this block no longer exists."))
@@ -327,7 +342,7 @@ def _indicators(value: Any, index: int) -> dict[str, Any]:
     }
 
 
-COMPUTE: dict[str, Callable[[Any, int], dict[str, Any]]] = {
+COMPUTE: dict[str, Callable[[Any, int, dict[Any, Any]], dict[str, Any]]] = {
     "heading": _heading,
     "paragraph": _paragraph,
     "result_table": _result_table,
@@ -340,9 +355,10 @@ COMPUTE: dict[str, Callable[[Any, int], dict[str, Any]]] = {
 def compute_report(page: Any) -> dict[str, Any]:
     """Every text, number, table and chart of the report, from live data, as plain JSON."""
     blocks = []
+    cache: dict[Any, Any] = {}
     for index, block in enumerate(page.body, start=1):
         try:
-            blocks.append(COMPUTE[block.block_type](block.value, index))
+            blocks.append(COMPUTE[block.block_type](block.value, index, cache))
         except ReportError as error:
             blocks.append({"type": "error", "message": str(error)})
     rules = Rules.from_settings()

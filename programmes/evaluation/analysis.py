@@ -206,6 +206,30 @@ def _hodges_lehmann_from_counts(counts: Counter[float] | dict[float, int]) -> fl
     return (found[0] + found[1]) / 2
 
 
+def _hodges_lehmann_of_draws(values: Any, draws: Any) -> Any:
+    """The Hodges-Lehmann estimate of each resample at once (rows of `draws`: counts of each value).
+
+    The Walsh averages of the distinct values are the same in every resample, only their weights change:
+    they are sorted once, and each resample's median is found on its cumulated weights.
+    """
+    size = len(values)
+    first, second = numpy.triu_indices(size)
+    averages = (values[first] + values[second]) / 2
+    order = numpy.argsort(averages, kind="stable")
+    averages, first, second = averages[order], first[order], second[order]
+    counts = draws.astype(numpy.int64)
+    weights = counts[:, first] * counts[:, second]
+    diagonal = first == second
+    weights[:, diagonal] = counts[:, first[diagonal]] * (counts[:, first[diagonal]] + 1) // 2
+    cumulated = numpy.cumsum(weights, axis=1)
+    total = cumulated[:, -1]
+    low_position = (total + 1) // 2  # 1-based; the same as high_position when the total is odd
+    high_position = total // 2 + 1
+    low = averages[(cumulated < low_position[:, None]).sum(axis=1)]
+    high = averages[(cumulated < high_position[:, None]).sum(axis=1)]
+    return (low + high) / 2
+
+
 def bootstrap_interval(
     differences: Sequence[float],
     *,
@@ -221,9 +245,7 @@ def bootstrap_interval(
     probabilities = numpy.array([counts[value] for value in values], dtype=float) / len(differences)
     generator = numpy.random.default_rng(seed)
     draws = generator.multinomial(len(differences), probabilities, size=resamples)
-    estimates = sorted(
-        _hodges_lehmann_from_counts(dict(zip(values, (int(c) for c in row), strict=True))) for row in draws
-    )
+    estimates = _hodges_lehmann_of_draws(numpy.array(values), draws)
     tail = (1 - confidence) / 2
     low, high = numpy.quantile(estimates, [tail, 1 - tail], method="linear")
     return float(low), float(high)

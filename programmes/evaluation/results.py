@@ -337,7 +337,7 @@ def paired_results(
             PairedResult(
                 code=scale,
                 kind="scale",
-                label=scale,
+                label=scale.replace("_", " ").replace("-", " ").capitalize(),
                 change=paired_change(before_scores, after_scores, resamples=resamples, seed=seed),
             )
         )

@@ -2,11 +2,13 @@
 
 import itertools
 
+import numpy
 import pytest
 from hypothesis import given, settings, strategies
 from scipy import stats
 
 from programmes.evaluation.analysis import (
+    _hodges_lehmann_of_draws,
     bootstrap_interval,
     hodges_lehmann,
     mcnemar,
@@ -193,3 +195,21 @@ def test_a_change_is_serialised_for_a_snapshot():
     assert data["share_improved"] == 0.6667
     assert data["wilcoxon"]["method"] == "exact"
     assert isinstance(data["interval"], list)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    strategies.lists(strategies.sampled_from([-2, -1, -0.5, 0, 0.25, 1, 1.5, 3]), min_size=1, max_size=30),
+    strategies.integers(0, 1000),
+)
+def test_each_bootstrap_resample_gets_the_median_of_its_walsh_averages(differences, seed):
+    values = sorted(set(differences))
+    draws = numpy.random.default_rng(seed).multinomial(
+        len(differences), [differences.count(value) / len(differences) for value in values], size=20
+    )
+
+    estimates = _hodges_lehmann_of_draws(numpy.array(values, dtype=float), draws)
+
+    for estimate, row in zip(estimates, draws, strict=True):
+        sample = [value for value, count in zip(values, row, strict=True) for _ in range(count)]
+        assert estimate == pytest.approx(hodges_lehmann(sample))
