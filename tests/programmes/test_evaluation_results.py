@@ -5,6 +5,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from programmes.choices import NO_OPINION, ItemKind, SurveySubject
+from programmes.disclosure import TOTAL, Rules
+from programmes.evaluation.publication import results_table, rules_for
 from programmes.evaluation.results import (
     campaign_responses,
     layout_questionnaire,
@@ -348,3 +350,37 @@ def test_a_campaigns_responses_include_its_imports_without_a_campaign_only_for_i
         "a",
         "b",
     ]
+
+
+def test_the_published_label_table_hides_what_the_organisation_threshold_requires():
+    # A survey of organisations with an explicit threshold of 3. Worked by hand: counts under 3 (zeros
+    # included) are hidden; where the hidden cells of a row add up to 0 (all zeros), the smallest other
+    # cell is hidden too, else the total would reveal them.
+    survey = label_survey()
+    results = questionnaire_results(
+        questionnaire=survey, responses=submitted_responses("label-2019").filter(wave="T0")
+    )
+    rules = rules_for(survey, Rules(threshold=11, small_group=30, min_contributors=3, dominance=0.85))
+
+    table = results_table(results, rules, item_codes=list(LABEL_TABLE))
+
+    assert (rules.threshold, rules.unit) == (3, "organisations")
+    shown = {
+        row["code"]: [row["cells"][code]["value"] for code in [*OPTIONS, NO_OPINION, "missing", TOTAL]]
+        for row in table.rows
+    }
+    assert shown == {
+        "formaliser": [None, None, 8, 10, None, None, 20],
+        "optimiser": [None, 4, 13, None, None, None, 20],
+        "finir": [None, 6, 9, 4, None, None, 20],
+        "conformite": [None, None, 9, 8, None, None, 20],
+        "identifier": [None, None, 9, 7, None, None, 20],
+        "decloisonner": [5, 4, 7, None, None, None, 20],
+        "valoriser": [None, None, 8, 8, None, None, 20],
+    }
+    secondary = {(s["row"], s["column"]) for s in table.suppressions if s["rule"] == "secondary"}
+    assert secondary == {("optimiser", "tout-a-fait"), ("conformite", "plutot-non"), ("identifier", "plutot-non")}
+    means = {row["code"]: row["cells"]["mean"] for row in table.rows}
+    assert means["decloisonner"] == {"value": None, "rule": "secondary"}  # a count of the row is hidden
+    assert all(cell["value"] is None for cell in means.values())
+    assert [column.code for column in table.columns][-1] == "mean"
