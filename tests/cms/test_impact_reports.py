@@ -4,7 +4,9 @@ PDF and open-data CSV, and rendered from their snapshot only."""
 import csv
 import io
 import re
+from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
 from wagtail.rich_text import RichText
@@ -17,8 +19,10 @@ from cms.models import HomePage, ImpactReportIndexPage, ImpactReportPage, Report
 from cms.reports import compute_report, report_csv
 from programmes.choices import NO_OPINION, ItemKind
 from programmes.models import Answer, Response
+from programmes.roles import Role
+from tests.cjs.factories import ContractFactory
 from tests.cms.factories import cjs
-from tests.programmes.factories import EnrolmentFactory
+from tests.programmes.factories import EnrolmentFactory, UserFactory
 from tests.programmes.results_factories import campaign, questionnaire, respond
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -330,3 +334,109 @@ def test_the_public_page_reads_the_snapshot_not_the_responses(
 def test_a_report_page_sits_under_the_index_only():
     assert ImpactReportPage.parent_page_types == ["cms.ImpactReportIndexPage"]
     assert "cms.ImpactReportIndexPage" in HomePage.subpage_types
+
+
+def indicators_page(
+    index, *, slug="indicateurs", indicators=("cohorts", "participants", "girls_share", "turnover_eur")
+):
+    page = ImpactReportPage(
+        title="Indicateurs",
+        slug=slug,
+        intro="Les chiffres de la saison.",
+        methodology="<p>Statistiques de la saison.</p>",
+        body=[
+            (
+                "indicators",
+                {"heading": "2018", "programme": "cjs", "edition_year": 2018, "indicators": list(indicators)},
+            )
+        ],
+    )
+    index.add_child(instance=page)
+    return page
+
+
+@pytest.fixture
+def report_index(site_tree):
+    home = HomePage.objects.get()
+    index = ImpactReportIndexPage(title="Rapports d'impact", slug="rapports-impact")
+    home.add_child(instance=index)
+    index.save_revision().publish()
+    return index
+
+
+def indicator_cells(snapshot):
+    rows = snapshot.content["blocks"][0]["tables"][0]["rows"]
+    return {row["code"]: row["cells"][0] for row in rows}
+
+
+def test_indicators_hide_small_counts_and_money_of_fewer_than_three_cooperatives(report_index):
+    first, second = cjs(name="CJS Nantes", year=2018), cjs(name="CJS Rennes", year=2018)
+    for cohort in (first, second):
+        for _number in range(4):
+            EnrolmentFactory(cohort=cohort)
+        ContractFactory(cohort=cohort, paid=True, price=Decimal("1000.00"))
+
+    cells = indicator_cells(publish(indicators_page(report_index)))
+
+    assert cells["cohorts"] == {"column": "value", "value": 2, "rule": None}
+    assert cells["participants"] == {"column": "value", "value": None, "rule": "threshold"}
+    assert cells["girls_share"]["rule"] == "share-base"
+    assert cells["turnover_eur"] == {"column": "value", "value": None, "rule": "contributors"}
+
+
+def test_money_is_published_with_three_cooperatives_none_above_85_percent(report_index):
+    for name, price in [("CJS A", "3000.00"), ("CJS B", "2500.00"), ("CJS C", "2000.00")]:
+        cohort = cjs(name=name, year=2018)
+        for _number in range(5):
+            EnrolmentFactory(cohort=cohort, person__gender="m")
+        ContractFactory(cohort=cohort, paid=True, price=Decimal(price))
+
+    cells = indicator_cells(publish(indicators_page(report_index)))
+
+    assert cells["turnover_eur"] == {"column": "value", "value": "7500.00", "rule": None}
+    assert cells["participants"]["value"] == 15
+    assert cells["girls_share"] == {"column": "value", "value": None, "rule": "extreme-share"}  # 0 % of 15
+
+
+def test_a_dominant_cooperative_hides_the_turnover(report_index):
+    for name, price in [("CJS A", "9000.00"), ("CJS B", "500.00"), ("CJS C", "500.00")]:
+        ContractFactory(cohort=cjs(name=name, year=2018), paid=True, price=Decimal(price))
+
+    cells = indicator_cells(publish(indicators_page(report_index, indicators=["turnover_eur"])))
+
+    assert cells["turnover_eur"]["rule"] == "dominance"
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_the_index_runs_the_same_queries_for_5_or_50_reports(
+    client, report_index, count, django_assert_num_queries
+):
+    for number in range(count):
+        page = ImpactReportPage(
+            title=f"Rapport {number}",
+            slug=f"rapport-{number}",
+            intro="Un rapport.",
+            methodology="<p>Méthode.</p>",
+            body=[("heading", {"text": "Titre", "level": "h2"})],
+        )
+        report_index.add_child(instance=page)
+        page.save_revision().publish()
+    client.get("/rapports-impact/")  # warm the site and page caches of this process
+    cache.clear()
+
+    with django_assert_num_queries(12):
+        response = client.get("/rapports-impact/")
+
+    assert response.content.decode().count('class="card-title"') == count
+
+
+def test_the_national_team_may_edit_and_publish_the_site_pages(site_tree, roles):
+    fabrique = UserFactory(role=Role.FABRIQUE)
+    home = HomePage.objects.get()
+
+    permissions = home.permissions_for_user(fabrique)
+
+    assert permissions.can_add_subpage()
+    assert permissions.can_edit()
+    assert permissions.can_publish()
+    assert not HomePage.objects.get().permissions_for_user(UserFactory(role=Role.COORDINATOR)).can_publish()
