@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from programmes.evaluation.importers import ResponseImporter
 from programmes.imports import ImportResult, run_import
 from programmes.imports.importers import CohortImporter, ParticipantImporter, PartnerImporter
 from programmes.imports.parsing import FileError, decode
@@ -30,6 +31,10 @@ KINDS = {
     CohortImporter.kind: (gettext_lazy("Cohorts"), CohortImporter.columns),
     PartnerImporter.kind: (gettext_lazy("Partners (local committees)"), PartnerImporter.columns),
     ParticipantImporter.kind: (gettext_lazy("Participants"), ParticipantImporter.columns),
+    ResponseImporter.kind: (
+        gettext_lazy("Questionnaire responses (paper)"),
+        (*ResponseImporter.columns, gettext_lazy("<item code>…")),
+    ),
 }
 
 

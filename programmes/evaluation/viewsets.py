@@ -204,9 +204,10 @@ def export_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 class QuestionnaireAdmin(ModelViewSet):
     model = Questionnaire
+    name = "evaluation_questionnaires"
+    url_prefix = "evaluation/questionnaires"
     icon = "form"
     menu_label = gettext_lazy("Questionnaires")
-    add_to_admin_menu = False
     inspect_view_enabled = True
     list_display = ["title", "slug", "version", "status", "subject", "published_at"]
     list_filter = ["status", "subject"]
@@ -282,6 +283,8 @@ class CampaignCreateView(generic.CreateView):
 
 class CampaignAdmin(ScopedModelViewSet):
     model = Campaign
+    name = "evaluation_campaigns"
+    url_prefix = "evaluation/campaigns"
     icon = "list-ul"
     menu_label = gettext_lazy("Evaluation campaigns")
     list_display = ["name", "questionnaire", "edition", "is_active", "created_at"]
@@ -362,6 +365,8 @@ class ResponseInspectView(ScopedInspectView):
 
 class ResponseAdmin(ScopedModelViewSet):
     model = Response
+    name = "evaluation_responses"
+    url_prefix = "evaluation/responses"
     icon = "doc-full"
     menu_label = gettext_lazy("Responses")
     inspect_view_enabled = True
@@ -388,7 +393,7 @@ class ResponseAdmin(ScopedModelViewSet):
         return ReadOnlyPolicy(self.model)
 
     def scope(self, user: Any) -> QuerySet[Any]:
-        return selectors.visible_responses(user).select_related("questionnaire", "cohort", "person")
+        return selectors.visible_responses(user).select_related("questionnaire", "cohort__edition", "person")
 
 
 class EvaluationAdminGroup(ModelViewSetGroup):
