@@ -46,7 +46,9 @@ def test_the_national_team_builds_previews_and_publishes_a_report_a_visitor_read
 
     add_block(page, "Chart")
     page.locator("[name=body-0-value-title]").fill("Estime de soi en fin de saison")
-    page.locator("[name=body-0-value-description]").fill("Réponses aux questions d'estime de soi à la sortie.")
+    page.locator("[name=body-0-value-description]").fill(
+        "Réponses aux questions d'estime de soi à la sortie."
+    )
     page.locator("[name=body-0-value-campaign]").select_option(str(campaign.pk))
     page.locator("[name=body-0-value-wave]").select_option("T1")
     page.locator("[name=body-0-value-items]").fill("estime_valeur, estime_qualites")
@@ -87,7 +89,11 @@ def test_the_national_team_builds_previews_and_publishes_a_report_a_visitor_read
     assert report.live
     snapshot = ReportSnapshot.objects.get(page=report)
     assert snapshot.number == 1
-    assert [block["type"] for block in snapshot.content["blocks"]] == ["chart", "result_table", "paired_analysis"]
+    assert [block["type"] for block in snapshot.content["blocks"]] == [
+        "chart",
+        "result_table",
+        "paired_analysis",
+    ]
 
     # A visitor finds it from the menu.
     visitor = browser.new_context(locale="fr-FR", base_url=live_server.url, accept_downloads=True)

@@ -379,7 +379,11 @@ def test_the_published_label_table_hides_what_the_organisation_threshold_require
         "valoriser": [None, None, 8, 8, None, None, 20],
     }
     secondary = {(s["row"], s["column"]) for s in table.suppressions if s["rule"] == "secondary"}
-    assert secondary == {("optimiser", "tout-a-fait"), ("conformite", "plutot-non"), ("identifier", "plutot-non")}
+    assert secondary == {
+        ("optimiser", "tout-a-fait"),
+        ("conformite", "plutot-non"),
+        ("identifier", "plutot-non"),
+    }
     means = {row["code"]: row["cells"]["mean"] for row in table.rows}
     assert means["decloisonner"] == {"value": None, "rule": "secondary"}  # a count of the row is hidden
     assert all(cell["value"] is None for cell in means.values())
