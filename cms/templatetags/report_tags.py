@@ -28,7 +28,9 @@ def cell_display(cell: dict[str, Any], table: dict[str, Any], row: dict[str, Any
         return DASH
     kind = row.get("format") or column.get("format") or "count"
     if kind == "p":
-        return "< 0,001" if float(value) < 0.001 else str(number_format(float(value), 3))
+        if float(value) < 0.001:
+            return f"< {number_format(0.001, 3)}"
+        return str(number_format(float(value), 3))
     if kind == "share":
         return f"{round(float(value) * 100)} %"
     if kind == "decimal":

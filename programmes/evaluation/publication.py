@@ -4,7 +4,8 @@ A published table is a list of rows of cells, each with its value or, when hidde
 the impact reports freeze these tables in their snapshots, render them, and export them as open data.
 
 - Results of a wave: a row per item, a column per option, then no opinion, no answer and the
-  respondents (the row total). Items with one answer per person (Likert, single choice, yes/no) add up
+  respondents (the row total). No opinion when it is not offered, and no answer to a required item,
+  are structural zeros: left out rather than hidden. Items with one answer per person (Likert, single choice, yes/no) add up
   to the respondents; multiple-choice rows do not (one person ticks several options), so only the
   primary rules apply to them. The mean is shown when at least `threshold` answers are scored and none
   of the row's option counts is hidden (it would give one more equation to recompute them).
@@ -110,11 +111,15 @@ def results_table(results: Results, rules: Rules, item_codes: Sequence[str] | No
     for item in items:
         parts = []
         for code in [*(code for code, _label in item.options), NO_OPINION]:
+            if code == NO_OPINION and not item.allow_no_opinion and not item.counts.get(code):
+                continue  # not offered: a structural zero, not a small count
             table.values[(item.code, code)] = item.counts.get(code, 0)
             parts.append((item.code, code))
-        table.values[(item.code, MISSING)] = results.respondents - item.n
+        missing = results.respondents - item.n
+        if missing or not item.is_required:
+            table.values[(item.code, MISSING)] = missing
+            parts.append((item.code, MISSING))
         table.values[(item.code, TOTAL)] = results.respondents
-        parts.append((item.code, MISSING))
         if item.is_additive:
             table.sums.append(((item.code, TOTAL), tuple(parts)))
         for part in parts:

@@ -46,6 +46,8 @@ class ItemResult:
     kind: str
     text: str
     options: list[tuple[str, str]]
+    allow_no_opinion: bool = True
+    is_required: bool = False
     n: int = 0
     counts: dict[str, int] = dataclasses.field(default_factory=dict)
     mean: float | None = None
@@ -197,7 +199,14 @@ def questionnaire_results(
 
 def _empty_result(item: Item) -> ItemResult:
     options = _options(item)
-    result = ItemResult(code=item.code, kind=item.kind, text=item.text, options=options)
+    result = ItemResult(
+        code=item.code,
+        kind=item.kind,
+        text=item.text,
+        options=options,
+        allow_no_opinion=item.allow_no_opinion,
+        is_required=item.is_required,
+    )
     result.counts = {code: 0 for code, _label in options}
     result.counts[NO_OPINION] = 0
     if item.kind == ItemKind.RANKING:
@@ -244,6 +253,7 @@ def _scores(
 ) -> dict[str, dict[str, str | int | None]]:
     """respondent key -> item code -> Likert position (1..N), "yes"/"no", or None for no opinion."""
     by_code = {item.code: item for item in items}
+    positions = {item.code: _option_positions(item) for item in by_code.values()}
     rows = (
         Answer.objects.filter(
             response__in=responses.values("pk"), is_retrospective=retrospective, item__code__in=list(by_code)
@@ -269,9 +279,13 @@ def _scores(
         elif item.kind == ItemKind.YESNO:
             scores[key][code] = option_codes[0]
         else:
-            codes = [option.code for option in item.options.all()]
-            scores[key][code] = codes.index(option_codes[0]) + 1 if option_codes[0] in codes else None
+            scores[key][code] = positions[code].get(option_codes[0])
     return scores
+
+
+def _option_positions(item: Item) -> dict[str, int]:
+    """Option code -> its score 1..N (read once per item, not per answer)."""
+    return {option.code: position for position, option in enumerate(item.options.all(), start=1)}
 
 
 def paired_results(
@@ -327,9 +341,10 @@ def paired_results(
         results.append(PairedResult(code=item.code, kind=item.kind, label=item.text, change=change))
     for scale, members in scale_items.items():
         before_scores, after_scores = [], []
+        shape = [(item.code, len(item.options.all()), item.is_reversed) for item in members]
         for key in common:
-            first = _scale_score(start[key], members)
-            second = _scale_score(end[key], members)
+            first = _scale_score(start[key], shape)
+            second = _scale_score(end[key], shape)
             if first is not None and second is not None:
                 before_scores.append(first)
                 after_scores.append(second)
@@ -344,14 +359,12 @@ def paired_results(
     return results
 
 
-def _scale_score(answers: dict[str, str | int | None], members: Sequence[Item]) -> float | None:
+def _scale_score(
+    answers: dict[str, str | int | None], members: Sequence[tuple[str, int, bool]]
+) -> float | None:
     return scale_score(
         [
-            (
-                value if isinstance(value := answers.get(item.code), int) else None,
-                len(item.options.all()),
-                item.is_reversed,
-            )
-            for item in members
+            (value if isinstance(value := answers.get(code), int) else None, points, is_reversed)
+            for code, points, is_reversed in members
         ]
     )

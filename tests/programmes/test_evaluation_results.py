@@ -14,6 +14,7 @@ from programmes.evaluation.results import (
     questionnaire_results,
     submitted_responses,
 )
+from programmes.models import Item
 from programmes.roles import Role
 from tests.programmes.factories import (
     CohortFactory,
@@ -388,3 +389,25 @@ def test_the_published_label_table_hides_what_the_organisation_threshold_require
     assert means["decloisonner"] == {"value": None, "rule": "secondary"}  # a count of the row is hidden
     assert all(cell["value"] is None for cell in means.values())
     assert [column.code for column in table.columns][-1] == "mean"
+
+
+def test_no_opinion_not_offered_and_no_answer_to_a_required_item_are_left_out_not_hidden():
+    survey = questionnaire([{"code": "confiance", "allow_no_opinion": False}], slug="strict")
+    Item.objects.filter(questionnaire=survey).update(is_required=True)
+    for number in range(40):
+        respond(survey, {"confiance": OPTIONS[number % 2 + 2]}, respondent_ref=f"r{number}")
+    results = questionnaire_results(
+        questionnaire=layout_questionnaire("strict"), responses=submitted_responses("strict")
+    )
+
+    table = results_table(results, Rules(threshold=11, small_group=30, min_contributors=3, dominance=0.85))
+
+    cells = table.rows[0]["cells"]
+    assert cells[NO_OPINION].get("absent") and cells["missing"].get("absent")
+    # The two empty options are hidden; they would add up to 40 - 20 - 20 = 0, so one 20 goes too.
+    assert [cells[code]["value"] for code in OPTIONS] == [None, None, None, 20]
+    assert [(s["column"], s["rule"]) for s in table.suppressions] == [
+        ("pas-du-tout", "threshold"),
+        ("plutot-non", "threshold"),
+        ("plutot-oui", "secondary"),
+    ]
