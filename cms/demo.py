@@ -19,6 +19,8 @@ from cms.models import (
     FormField,
     FormPage,
     HomePage,
+    ImpactReportIndexPage,
+    ImpactReportPage,
     MainMenu,
     MainMenuItem,
     NewsIndexPage,
@@ -29,8 +31,10 @@ from cms.models import (
     SiteSettings,
     StandardPage,
 )
+from cms.roles import grant_page_permissions
 from cms.selectors import CJS_SLUG, current_edition
-from programmes.models import Organisation, Programme
+from programmes.evaluation.demo import CJS_2018_CAMPAIGN
+from programmes.models import Campaign, Organisation, Programme
 
 CONTACT_EMAIL = "contact@demo.essaim.localhost"
 
@@ -264,6 +268,7 @@ def seed_site() -> None:
     home = HomePage.objects.first()
     if home is None:
         return
+    grant_page_permissions()
     seed_home_page(home)
     cjs_page = _child(
         home,
@@ -323,8 +328,17 @@ def seed_site() -> None:
         intro="Plus de 600 partenaires locaux soutiennent les CJS : collectivités, bailleurs sociaux, "
         "associations, entreprises et fondations. Merci à elles et à eux !",
     )
+    reports = _child(
+        home,
+        ImpactReportIndexPage,
+        "rapports-d-impact",
+        title="Rapports d'impact",
+        intro="Ce que les jeunes et les adultes des coopératives déclarent avoir changé pour eux, mesuré "
+        "par questionnaires et publié sans jamais exposer personne.",
+    )
+    _impact_report(reports)
     contact = _contact_page(home)
-    _main_menu([cjs_page, flashcoop_page, directory, news_index, partners, contact])
+    _main_menu([cjs_page, flashcoop_page, directory, news_index, reports, partners, contact])
     _site_settings(legal, privacy)
     _logos()
 
@@ -461,3 +475,132 @@ def _lettered_png(name: str, colour: str) -> io.BytesIO:
     picture.save(buffer, format="PNG")
     buffer.seek(0)
     return buffer
+
+
+REPORT_METHODOLOGY = (
+    "<p>Les jeunes coopérant·es des CJS de l'été 2018 ont répondu au questionnaire « Mon été dans la CJS » "
+    "à leur entrée dans la coopérative (T0) puis à la fin de l'été (T1). À la sortie, ils ont aussi dit "
+    "comment ils se voyaient avant la CJS (questions rétrospectives).</p>"
+    "<p>L'estime de soi (4 questions, dont une inversée) et la coopération (3 questions) sont des échelles : "
+    "le score d'une personne est la moyenne de ses réponses, de 1 à 4 ou de 1 à 5, sans les « ne se prononce "
+    "pas ». Les évolutions comparent les réponses des mêmes personnes aux deux vagues.</p>"
+    "<h3>Ce que ces chiffres ne disent pas</h3>"
+    "<p>Il s'agit d'une évolution <strong>déclarée</strong> : sans groupe de comparaison, elle ne mesure pas "
+    "l'impact causal de la CJS. Les jeunes qui ont répondu aux deux vagues ne sont pas forcément représentatifs "
+    "de tous les coopérant·es.</p>"
+    "<p>Comme le rappelle le rapport d'activités 2018, « le temps d'un été, les jeunes s'initient au "
+    "fonctionnement démocratique d'une entreprise, à l'organisation collective du travail, développant leur "
+    "esprit d'initiative et prenant conscience de leurs capacités d'agir » : c'est ce que ces questionnaires "
+    "cherchent à suivre.</p>"
+)
+
+ESTIME_ITEMS = "estime_valeur,estime_qualites,estime_echec,estime_capable"
+
+
+def _report_body(campaign_id: int) -> list[dict[str, Any]]:
+    key = str(campaign_id)
+
+    def change(**fields: Any) -> dict[str, Any]:
+        return {
+            "campaign": key,
+            "wave": "T1",
+            "before": "T0",
+            "after": "T1",
+            "items": "",
+            "scales": "",
+            **fields,
+        }
+
+    return [
+        _h("La saison 2018 en chiffres"),
+        {
+            "type": "indicators",
+            "value": {
+                "heading": "Les CJS en 2018",
+                "programme": "cjs",
+                "edition_year": 2018,
+                "indicators": [
+                    "cohorts",
+                    "regions",
+                    "new_communes",
+                    "cohorts_in_qpv",
+                    "local_partners",
+                    "participants",
+                    "turnover_eur",
+                ],
+            },
+        },
+        _p(
+            "En 2018, 54 CJS ont vu le jour dans 10 régions, dont 40 dans des quartiers politique de la ville, "
+            "et plus de 600 partenaires locaux se sont engagés à leurs côtés (rapport d'activités 2018)."
+        ),
+        _h("Ce que les jeunes disent d'eux à la fin de l'été"),
+        {
+            "type": "chart",
+            "value": {
+                "title": "Estime de soi à la fin de l'été",
+                "description": "Répartition des réponses aux quatre questions d'estime de soi, à la fin de "
+                "l'été 2018 : pour chaque question, la part de chaque réponse.",
+                "kind": "distribution",
+                **change(items=ESTIME_ITEMS),
+            },
+        },
+        {
+            "type": "result_table",
+            "value": {"title": "Estime de soi (T1)", "campaign": key, "wave": "T1", "items": ESTIME_ITEMS},
+        },
+        {
+            "type": "result_table",
+            "value": {
+                "title": "Ce qui compte le plus dans la CJS",
+                "campaign": key,
+                "wave": "T1",
+                "items": "priorites",
+            },
+        },
+        _h("Évolution déclarée entre l'entrée et la sortie"),
+        {
+            "type": "chart",
+            "value": {
+                "title": "Part des jeunes dont le score progresse",
+                "description": "Pour les jeunes ayant répondu à l'entrée et à la sortie : part dont le score "
+                "d'estime de soi et de coopération baisse, reste identique ou progresse.",
+                "kind": "change",
+                **change(items="coop_parole", scales="estime_de_soi,cooperation"),
+            },
+        },
+        {
+            "type": "paired_analysis",
+            "value": {
+                "title": "Entrée (T0) et sortie (T1)",
+                **change(items="estime_valeur,coop_parole", scales="estime_de_soi,cooperation"),
+            },
+        },
+        {
+            "type": "paired_analysis",
+            "value": {
+                "title": "Avant la CJS, vu depuis la fin de l'été",
+                **change(before="retrospective", items="coop_parole", scales="estime_de_soi,cooperation"),
+            },
+        },
+    ]
+
+
+def _impact_report(index: ImpactReportIndexPage) -> None:
+    """The demo's published impact report on the 2018 CJS campaign (once; an editor's changes are kept)."""
+    campaign = Campaign.objects.filter(name=CJS_2018_CAMPAIGN).first()
+    if campaign is None or index.get_children().filter(slug="les-cjs-2018-ce-que-disent-les-jeunes").exists():
+        return
+    page = ImpactReportPage(
+        slug="les-cjs-2018-ce-que-disent-les-jeunes",
+        title="Les CJS 2018 : ce que disent les jeunes",
+        intro="Estime de soi, coopération, ce qui compte pour eux : les réponses des coopérant·es de l'été "
+        "2018, à l'entrée et à la sortie de leur CJS.",
+        search_description="Les réponses des coopérant·es des CJS 2018 à l'entrée et à la sortie.",
+        methodology=REPORT_METHODOLOGY,
+        body=_report_body(campaign.pk),
+        show_in_menus=True,
+    )
+    index.add_child(instance=page)
+    # Publishing freezes the report's numbers and charts as its version 1 (cms.signals).
+    page.save_revision().publish()

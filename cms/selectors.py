@@ -10,7 +10,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cms.models.photos import PhotoSubject
-from programmes.disclosure import disclosed_count, disclosure_threshold
+from programmes.disclosure import (
+    Rules,
+    disclosed_count,
+    publishable_share,
+)
 from programmes.models import Cohort, Commune, Department, Edition, Partnership, Person, Programme, Region
 from programmes.privacy.consents import people_with_image_rights
 from programmes.statistics import edition_statistics
@@ -36,10 +40,12 @@ class EditionFigures:
 
 
 def disclosed_share(share: float | None, *, base: int) -> str | None:
-    """A share of people, or None when its base is below the threshold (it would reveal a small count)."""
-    if share is None or base < disclosure_threshold():
+    """A share of people, or None when the disclosure rules hide it (small base, 0 % or 100 % of a small
+    group)."""
+    published = publishable_share(share, base=base, rules=Rules.from_settings())
+    if published is None:
         return None
-    return f"{round(share * 100)} %"
+    return f"{round(published * 100)} %"
 
 
 def current_edition(programme_slug: str) -> Edition | None:

@@ -1,4 +1,7 @@
-"""Cache invalidation: what the public pages show changed, so the anonymous page cache starts over."""
+"""Cache invalidation: what the public pages show changed, so the anonymous page cache starts over.
+And the freezing of an impact report each time it is published."""
+
+from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 
@@ -6,7 +9,7 @@ from wagtail.images import get_image_model
 from wagtail.signals import page_published, page_unpublished
 
 from cms.cache import invalidate_pages
-from cms.models import MainMenu, MainMenuItem, OrganisationLogo, PhotoSubject, SiteSettings
+from cms.models import ImpactReportPage, MainMenu, MainMenuItem, OrganisationLogo, PhotoSubject, SiteSettings
 from programmes.models import Cohort, Consent, Organisation, Partnership
 
 INVALIDATING_MODELS = [
@@ -23,8 +26,16 @@ INVALIDATING_MODELS = [
 ]
 
 
+def freeze_published_report(sender: Any, instance: Any, revision: Any = None, **kwargs: Any) -> None:
+    """Each publication of an impact report freezes a new version of it (whatever published it)."""
+    from cms.services import freeze_report
+
+    freeze_report(page=instance, revision=revision, by=getattr(revision, "user", None))
+
+
 def connect() -> None:
     """Connect the receivers (called once from CmsConfig.ready)."""
+    page_published.connect(freeze_published_report, sender=ImpactReportPage, dispatch_uid="cms-report-freeze")
     page_published.connect(invalidate_pages, dispatch_uid="cms-cache-published")
     page_unpublished.connect(invalidate_pages, dispatch_uid="cms-cache-unpublished")
     for model in INVALIDATING_MODELS:

@@ -14,6 +14,7 @@ from cms.models.pages import (
     StandardPage,
 )
 from cms.models.photos import PhotoSubject
+from cms.models.reports import ImpactReportIndexPage, ImpactReportPage, ReportSnapshot
 from cms.models.site_settings import SiteSettings
 from cms.models.snippets import MainMenu, MainMenuItem, OrganisationLogo
 
@@ -22,6 +23,8 @@ __all__ = [
     "FormField",
     "FormPage",
     "HomePage",
+    "ImpactReportIndexPage",
+    "ImpactReportPage",
     "MainMenu",
     "MainMenuItem",
     "NewsIndexPage",
@@ -31,6 +34,7 @@ __all__ = [
     "PartnersPage",
     "PhotoSubject",
     "ProgrammePage",
+    "ReportSnapshot",
     "SiteSettings",
     "StandardPage",
 ]

@@ -82,6 +82,7 @@ class HomePage(CachedPageMixin, PublicPageMixin, Page):
         "cms.StandardPage",
         "cms.FormPage",
         "cms.PartnersPage",
+        "cms.ImpactReportIndexPage",
         "lms.CourseIndexPage",
     ]
     max_count = 1

@@ -390,8 +390,6 @@ ESSAIM_DEMO_PASSWORD = "essaim-demo"
 # Benchmarks only (`make bench`): routes the floor view and lets generate_scale_data run with debug off.
 ESSAIM_BENCH = env.bool("ESSAIM_BENCH", default=False)
 ESSAIM_DEMO_PASSWORD = "essaim-demo"  # published with the demo accounts  # nosec B105
-# Person counts below this are never published: they show as « < 11 » (DESIGN §6).
-ESSAIM_DISCLOSURE_THRESHOLD = 11
 # Retention of personal data (docs/privacy.md): participants' data are anonymised this many years after
 # their last cohort ends; a programme may keep them longer, and ESF-funded editions keep the funders'
 # evidence at least ESSAIM_RETENTION_YEARS_ESF years. Other purposes have their own number of years.
@@ -404,6 +402,15 @@ ESSAIM_RETENTION_YEARS_BY_PURPOSE = {
     "contact_messages": 1,
     "privacy_requests": 5,
 }
+# Disclosure control of every public number (DESIGN §6, programmes/disclosure.py).
+# Person counts below this are never published: they show as « < 11 ».
+ESSAIM_DISCLOSURE_THRESHOLD = 11
+# 0 % or 100 % of a group smaller than this is not published: it would tell every member's answer.
+ESSAIM_DISCLOSURE_SMALL_GROUP = 30
+# A sum of money is published when at least this many cohorts contribute to it...
+ESSAIM_DISCLOSURE_MIN_CONTRIBUTORS = 3
+# ...and none of them contributes more than this share of it.
+ESSAIM_DISCLOSURE_DOMINANCE = 0.85
 # A CJS assembly votes validly when at least this share of its current members attends.
 ESSAIM_CJS_QUORUM = 0.5
 # Scheme and host printed on certificates (their QR code and verification link); the admin's by default.

@@ -2,7 +2,7 @@ from django.urls import include, path
 
 from rest_framework import routers
 
-from programmes.api import stats, views, viewsets
+from programmes.api import evaluation_results, stats, views, viewsets
 
 router = routers.DefaultRouter()
 router.register("cohorts", viewsets.CohortViewSet, basename="cohort")
@@ -14,5 +14,10 @@ router.register("partnerships", viewsets.PartnershipViewSet, basename="partnersh
 urlpatterns = [
     path("me/", views.CurrentUserView.as_view(), name="me"),
     path("stats/", stats.EditionStatisticsView.as_view(), name="stats"),
+    path(
+        "evaluation/questionnaires/<slug:slug>/results/",
+        evaluation_results.QuestionnaireResultsView.as_view(),
+        name="questionnaire-results",
+    ),
     path("", include(router.urls)),
 ]

@@ -26,6 +26,12 @@ def test_a_share_over_fewer_people_than_the_threshold_is_not_published():
     assert disclosed_share(None, base=100) is None
 
 
+def test_all_or_none_of_a_small_group_is_not_published():
+    assert disclosed_share(1.0, base=29) is None
+    assert disclosed_share(0.0, base=29) is None
+    assert disclosed_share(1.0, base=30) == "100 %"
+
+
 def test_the_threshold_is_a_setting(settings):
     settings.ESSAIM_DISCLOSURE_THRESHOLD = 5
 
@@ -50,13 +56,24 @@ def test_the_home_page_shows_live_figures_with_small_counts_hidden(client, site_
 
 def test_the_home_page_shows_counts_from_the_threshold_up(client, site_tree):
     cohort = cjs(name="CJS Nantes Bellevue")
-    for _number in range(12):
-        EnrolmentFactory(cohort=cohort)
+    for number in range(12):
+        EnrolmentFactory(cohort=cohort, person__gender="f" if number % 2 else "m")
 
     response = client.get("/")
 
     assertContains(response, '<span class="figure">12</span> participants')
-    assertContains(response, '<span class="figure">100 %</span> girls and women')
+    assertContains(response, '<span class="figure">50 %</span> girls and women')
+
+
+def test_the_home_page_hides_a_share_that_tells_every_members_gender(client, site_tree):
+    cohort = cjs(name="CJS Nantes Bellevue")
+    for _number in range(12):
+        EnrolmentFactory(cohort=cohort, person__gender="f")
+
+    response = client.get("/")
+
+    assertContains(response, '<span class="figure">12</span> participants')
+    assertNotContains(response, "girls and women")
 
 
 def test_the_key_figures_block_renders_an_editions_figures_under_the_rules(site_tree):

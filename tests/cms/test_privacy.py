@@ -1,11 +1,13 @@
+import io
 import re
 from urllib.parse import urlparse
 
 from django.core.management import call_command
 
+import pypdf
 import pytest
 
-from cms.models import CjsDirectoryPage, HomePage, MainMenu, NewsPage
+from cms.models import CjsDirectoryPage, HomePage, ImpactReportPage, MainMenu, NewsPage
 from programmes.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -15,6 +17,7 @@ SITE_SLUGS = [
     "les-flashcoop",
     "trouver-une-cjs",
     "actualites",
+    "rapports-d-impact",
     "mentions-legales",
     "donnees-personnelles",
     "contact",
@@ -45,6 +48,9 @@ def test_no_public_page_names_a_participant(client, demo):
     directory = CjsDirectoryPage.objects.get()
     assert any(path.startswith(directory.url) and path != directory.url for path in paths)
     paths += ["/search/?q=CJS", f"{directory.url}?q=Nantes", "/actualites/rss/"]
+    report = ImpactReportPage.objects.live().get()
+    assert report.url in paths and f"{report.url}versions/1/" in paths
+    paths += [f"{report.url}versions/1/csv/"]
 
     for path in paths:
         response = client.get(path)
@@ -56,3 +62,16 @@ def test_no_public_page_names_a_participant(client, demo):
         for first_name, last_name in people:
             assert f"{first_name} {last_name}" not in html, path
             assert f"{last_name} {first_name}" not in html, path
+
+
+def test_the_published_reports_pdf_names_no_participant(client, demo):
+    people = list(Person.objects.values_list("first_name", "last_name"))
+    report = ImpactReportPage.objects.live().get()
+
+    response = client.get(f"{report.url}versions/1/pdf/")
+
+    data = b"".join(response.streaming_content)
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+    assert "Les CJS 2018" in text
+    for first_name, last_name in people:
+        assert f"{first_name} {last_name}" not in text

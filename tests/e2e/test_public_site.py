@@ -11,6 +11,8 @@ from playwright.sync_api import Page, expect
 from cms.models import (
     CjsDirectoryPage,
     FormPage,
+    ImpactReportIndexPage,
+    ImpactReportPage,
     NewsIndexPage,
     NewsPage,
     PartnersPage,
@@ -64,6 +66,8 @@ def public_pages() -> dict[str, str]:
         "standard": StandardPage.objects.live().first().url,
         "partners": PartnersPage.objects.get().url,
         "form": FormPage.objects.get().url,
+        "impact reports": ImpactReportIndexPage.objects.get().url,
+        "impact report": ImpactReportPage.objects.live().get().url,
         "search": "/search/?q=CJS",
     }
 
