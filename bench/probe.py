@@ -103,21 +103,15 @@ def targets() -> list[dict[str, object]]:
 def _extra_targets(staff_cookie: str, token: str, cohort: Cohort) -> list[dict[str, object]]:
     """Endpoints of features that may not be installed yet (the evaluation results API)."""
     extra: list[dict[str, object]] = []
-    from django.urls import NoReverseMatch, reverse
-
     from programmes.models import Questionnaire
 
-    try:
-        reverse("api:evaluation-results", args=["x"])
-    except NoReverseMatch:
-        return extra  # the results API is not installed yet
     questionnaire = Questionnaire.objects.filter(slug="reference-cjs").first()
     if questionnaire is not None:
         extra.append(
             {
                 "name": "evaluation results API",
                 "kind": "api",
-                "url": f"/api/v1/evaluation/questionnaires/{questionnaire.slug}/results/?wave=T1",
+                "url": f"/api/v1/evaluation/questionnaires/{questionnaire.slug}/results/?wave=T1&programme=cjs",
                 "authorization": f"Token {token}",
             }
         )
