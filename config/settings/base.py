@@ -278,6 +278,8 @@ ESSAIM_RETENTION_YEARS_BY_PURPOSE = {
     "service_requests": 1,
     "contact_messages": 1,
     "privacy_requests": 5,
+    # Certificates of funded trainings: years after the end of the year the training was completed.
+    "funded_training": 3,
 }
 # A CJS assembly votes validly when at least this share of its current members attends.
 ESSAIM_CJS_QUORUM = 0.5
