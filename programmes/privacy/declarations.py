@@ -4,6 +4,7 @@ consents, enrolments, attendance, accounts, privacy requests, audit log, evaluat
 import datetime
 from typing import Any
 
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -180,8 +181,9 @@ def declare() -> None:
     )
     classify(Answer, purpose="evaluation", fields=["text"], subjects=["response__person"])
     not_personal(Campaign, staff=["created_by"])
-    for questionnaire_model in [Questionnaire, Item, Option, CampaignWave]:
-        not_personal(questionnaire_model, note=_("Questionnaire content."))
+    questionnaire_content: list[type[Model]] = [Questionnaire, Item, Option, CampaignWave]
+    for model in questionnaire_content:
+        not_personal(model, note=_("Questionnaire content."))
     not_personal(Cohort, staff=["facilitators"])
     for model in [Region, Department, Commune, Organisation, Programme, Edition, Partnership, Session]:
         not_personal(model)
