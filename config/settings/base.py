@@ -401,6 +401,8 @@ ESSAIM_RETENTION_YEARS_BY_PURPOSE = {
     "service_requests": 1,
     "contact_messages": 1,
     "privacy_requests": 5,
+    # Certificates of funded trainings: years after the end of the year the training was completed.
+    "funded_training": 3,
 }
 # Disclosure control of every public number (DESIGN §6, programmes/disclosure.py).
 # Person counts below this are never published: they show as « < 11 ».

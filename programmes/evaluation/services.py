@@ -45,6 +45,7 @@ from programmes.models import (
     Questionnaire,
     Response,
 )
+from programmes.privacy.consents import may_contact
 
 # Who is invited at each wave: people who started (T0) or went through the programme (later waves).
 INVITED_STATUSES: dict[str, list[str]] = {
@@ -339,12 +340,13 @@ def _submitted_elsewhere() -> Exists:
 @transaction.atomic
 def send_invitation(*, invitation_id: int, now: datetime.datetime | None = None) -> bool:
     """E-mail the personal link of an invitation; False when another run already did (a retried task
-    never sends twice), when it is answered or closed, or when there is no address to write to."""
+    never sends twice), when it is answered or closed, when there is no address to write to, or when
+    the person may not be contacted (erased, or objecting to the processing: privacy.consents)."""
     now = _now(now)
     invitation = Invitation.objects.select_related(
         "enrolment__person", "enrolment__cohort", "campaign__questionnaire"
     ).get(pk=invitation_id)
-    if not invitation.enrolment.person.email:
+    if not invitation.enrolment.person.email or not may_contact(invitation.enrolment.person):
         return False
     token = secrets.token_urlsafe(32)
     claimed = (
@@ -369,7 +371,7 @@ def remind_invitation(*, invitation_id: int, now: datetime.datetime | None = Non
         "enrolment__person", "enrolment__cohort", "campaign__questionnaire"
     ).get(pk=invitation_id)
     wave = CampaignWave.objects.filter(campaign_id=invitation.campaign_id, wave=invitation.wave).first()
-    if wave is None or not invitation.enrolment.person.email:
+    if wave is None or not invitation.enrolment.person.email or not may_contact(invitation.enrolment.person):
         return False
     token = secrets.token_urlsafe(32)
     claimed = (

@@ -1,15 +1,19 @@
 """The core's purposes, the classification of its models and its provider (people, guardians,
-consents, enrolments, attendance, accounts, privacy requests, audit log)."""
+consents, enrolments, attendance, accounts, privacy requests, audit log, evaluation questionnaires)."""
 
 import datetime
 from typing import Any
 
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import (
+    Answer,
     Attendance,
     AuditEntry,
+    Campaign,
+    CampaignWave,
     Cohort,
     Commune,
     Consent,
@@ -20,13 +24,18 @@ from programmes.models import (
     EnrolmentStatusChange,
     FacilitatorAssignment,
     Guardian,
+    Invitation,
+    Item,
+    Option,
     Organisation,
     PartnerContact,
     Partnership,
     Person,
     PrivacyRequest,
     Programme,
+    Questionnaire,
     Region,
+    Response,
     Session,
     User,
 )
@@ -82,6 +91,16 @@ PURPOSES = [
         _("Requests to access, rectify or erase data, and their answers."),
         _("Legal obligation (GDPR)"),
         "privacy_requests",
+    ),
+    Purpose(
+        "evaluation",
+        _("Evaluation of the programmes"),
+        _(
+            "Questionnaires answered by participants when they start, when they leave and 3 and 6 months "
+            "later, to measure what the programmes change; published only as anonymous group results."
+        ),
+        _("Legitimate interest of the network and the evaluations its funders require"),
+        "cohort",
     ),
     Purpose(
         "audit",
@@ -147,6 +166,24 @@ def declare() -> None:
         staff=["actor"],
         note=_("People appear by their internal number only; details never repeat a name."),
     )
+    classify(
+        Invitation,
+        purpose="evaluation",
+        fields=["enrolment", "token_hash", "sent_at", "reminded_at", "submitted_at"],
+        subjects=["enrolment__person"],
+    )
+    classify(
+        Response,
+        purpose="evaluation",
+        fields=["person", "respondent_ref"],
+        subjects=["person"],
+        note=_("Kept on the anonymised person on erasure: statistics and published reports count them."),
+    )
+    classify(Answer, purpose="evaluation", fields=["text"], subjects=["response__person"])
+    not_personal(Campaign, staff=["created_by"])
+    questionnaire_content: list[type[Model]] = [Questionnaire, Item, Option, CampaignWave]
+    for model in questionnaire_content:
+        not_personal(model, note=_("Questionnaire content."))
     not_personal(Cohort, staff=["facilitators"])
     for model in [Region, Department, Commune, Organisation, Programme, Edition, Partnership, Session]:
         not_personal(model)
@@ -170,6 +207,9 @@ class CoreProvider(BaseProvider):
         CoordinatorScope,
         PartnerContact,
         PrivacyRequest,
+        Invitation,
+        Response,
+        Answer,
     )
 
     def export(self, person: Any) -> dict[str, list[dict[str, Any]]]:
@@ -235,6 +275,33 @@ class CoreProvider(BaseProvider):
                 ),
                 ["at", "action"],
             ),
+            "programmes.invitation": export_rows(
+                Invitation.objects.filter(enrolment__person=person)
+                .select_related("campaign", "enrolment__cohort", "enrolment__person")
+                .order_by("due_date", "pk"),
+                ["campaign", "wave", "due_date", "expires_at", "sent_at", "reminded_at", "submitted_at"],
+            ),
+            "programmes.response": export_rows(
+                person.evaluation_responses.select_related("questionnaire", "campaign", "cohort").order_by(
+                    "started_at", "pk"
+                ),
+                ["questionnaire", "wave", "campaign", "cohort", "respondent_ref", "source", "submitted_at"],
+            ),
+            "programmes.answer": export_rows(
+                Answer.objects.filter(response__person=person)
+                .select_related("item", "response__questionnaire")
+                .order_by("response__started_at", "response_id", "item__sort_order", "is_retrospective"),
+                [
+                    "response",
+                    "item",
+                    "is_retrospective",
+                    "option_codes",
+                    "score",
+                    "number",
+                    "text",
+                    "is_no_opinion",
+                ],
+            ),
         }
         return data
 
@@ -265,6 +332,11 @@ class CoreProvider(BaseProvider):
         person.consents.update(given_by="")
         person.enrolments.exclude(exit_note="").update(exit_note="")
         person.privacy_requests.update(requester_name="", notes="")
+        # Evaluation: responses and answers stay on the anonymised person (statistics and report
+        # snapshots count them), without the respondent's identifier, their own words or a live link.
+        Invitation.objects.filter(enrolment__person=person, token_hash__isnull=False).update(token_hash=None)
+        person.evaluation_responses.exclude(respondent_ref="").update(respondent_ref="")
+        Answer.objects.filter(response__person=person).exclude(text="").update(text="")
         user = person.user
         if user is not None:
             FacilitatorAssignment.objects.filter(user=user).delete()

@@ -98,6 +98,11 @@ class Provider(Protocol):
         """Apply this app's own retention rules (data not tied to a Person); counts of what changed."""
         ...
 
+    def retained_until(self, person: Any) -> datetime.date | None:
+        """The last day this app must still keep the person's data (a legal term longer than their
+        cohorts', e.g. funders' evidence), or None: the retention task does not erase them before."""
+        ...
+
 
 _purposes: dict[str, Purpose] = {}
 _classifications: dict[type[Model], Classification] = {}
@@ -184,6 +189,9 @@ class BaseProvider:
 
     def expire(self, today: datetime.date) -> dict[str, int]:
         return {}
+
+    def retained_until(self, person: Any) -> datetime.date | None:
+        return None
 
 
 def people_models() -> set[type[Model]]:

@@ -6,6 +6,8 @@
   evidence). Then the person is anonymised by the erasure service, statistics untouched.
 - Other purposes have a number of years of their own (ESSAIM_RETENTION_YEARS_BY_PURPOSE), applied by
   each app's provider (`expire`), e.g. public service requests or contact messages.
+- A provider may hold a person longer than their cohorts (`retained_until`), e.g. the certificates of a
+  funded training kept for the funders' checks.
 """
 
 import dataclasses
@@ -42,6 +44,10 @@ def programme_years(programme_slug: str) -> int:
 
 def purpose_years(key: str) -> int:
     return int(settings.ESSAIM_RETENTION_YEARS_BY_PURPOSE[key])
+
+
+def connection_log_days() -> int:
+    return int(settings.ESSAIM_LMS_CONNECTION_LOG_DAYS)
 
 
 def edition_years(edition: Edition) -> int:
@@ -92,6 +98,16 @@ def expired_people(today: datetime.date) -> QuerySet[Person]:
     people = Person.objects.filter(erased_at__isnull=True).exclude(enrolments__cohort_id__in=kept)
     without_cohort_before = add_years(today, -default_years())
     return people.exclude(enrolments__isnull=True, created_at__date__gte=without_cohort_before).distinct()
+
+
+def held_by_providers(person: Person, today: datetime.date) -> bool:
+    """Whether an app must still keep the person's data on `today` (Provider.retained_until)."""
+    from programmes.privacy import registry
+
+    return any(
+        (until := provider.retained_until(person)) is not None and today <= until
+        for provider in registry.providers()
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -156,6 +172,23 @@ RULES: dict[str, RetentionRule] = {
     "image_rights": RetentionRule(
         "image_rights",
         lambda: _("As long as the image rights are not withdrawn; deleted when the person's data are erased"),
+    ),
+    "funded_training": RetentionRule(
+        "funded_training",
+        lambda: (
+            _(
+                "Funded trainings: at least %(years)s after the end of the year the training was "
+                "completed (the funders' checks); otherwise with the participant's data"
+            )
+            % {"years": _years(purpose_years("funded_training"))}
+        ),
+    ),
+    "connection_log": RetentionRule(
+        "connection_log",
+        lambda: (
+            ngettext("%(days)s day after the login", "%(days)s days after the login", connection_log_days())
+            % {"days": connection_log_days()}
+        ),
     ),
     "audit": RetentionRule(
         "audit",

@@ -87,6 +87,8 @@ def apply_retention(*, today: datetime.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     counts: dict[str, int] = {"people": 0}
     for person in retention.expired_people(today).order_by("pk"):
+        if retention.held_by_providers(person, today):
+            continue
         if erase_person(person=person, by=None, reason="retention"):
             counts["people"] += 1
     for provider in registry.providers():

@@ -4,6 +4,9 @@ import dataclasses
 import datetime
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
 from wagtail.contrib.forms.models import FormSubmission
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
@@ -16,9 +19,18 @@ from cjs.models import Committee, Decision, DistributionShare, Meeting, SurplusD
 from cms.models import PhotoSubject
 from flashcoop.choices import FollowUpStatus, Situation, YesNoRefused
 from flashcoop.models import Mentee, MentoringMeeting
-from lms.models import LessonCompletion, QuizAttempt
-from programmes.choices import ConsentKind, EnrolmentStatus
-from programmes.models import Enrolment, EnrolmentStatusChange, Person, PrivacyRequest, User
+from lms.choices import LiveAttendanceStatus
+from lms.models import CalendarFeed, ConnectionLog, LessonCompletion, LessonTime, LiveAttendance, QuizAttempt
+from programmes.choices import ConsentKind, EnrolmentStatus, ResponseSource, Wave
+from programmes.models import (
+    Answer,
+    Enrolment,
+    EnrolmentStatusChange,
+    Person,
+    PrivacyRequest,
+    Response,
+    User,
+)
 from tests.cjs.factories import ContractFactory, ExpenseFactory, ServiceRequestFactory, WorkLogFactory
 from tests.flashcoop.factories import (
     EntryProfileFactory,
@@ -28,7 +40,18 @@ from tests.flashcoop.factories import (
     MentorFactory,
     ParticipantFactory,
 )
-from tests.lms.factories import CourseEnrolmentFactory, course, lesson, module, quiz, right_answers
+from tests.lms.factories import (
+    CertificateFactory,
+    CourseEnrolmentFactory,
+    course,
+    digcomp_assessment,
+    lesson,
+    live_session,
+    module,
+    quiz,
+    right_answers,
+)
+from tests.programmes import evaluation_factories
 from tests.programmes.factories import (
     AttendanceFactory,
     CohortFactory,
@@ -165,6 +188,57 @@ def person_in_every_app() -> Everywhere:
     LessonCompletion.objects.create(user=user, lesson=a_lesson)
     QuizAttempt.objects.create(
         user=user, lesson=a_lesson, quiz=a_quiz, answers=right_answers(a_quiz), score=1.0, is_passed=True
+    )
+
+    # ... her certificate (with its PDF) and an earlier one revoked, a live session she attended (its
+    # minutes name her), connected time, her calendar feed, a login, a digital-skills self-assessment.
+    certificate = CertificateFactory(
+        user=user, course=a_course, holder_first_name="Léa", holder_last_name="Kerhuel", course_title="Coop"
+    )
+    certificate.pdf.save("attestation.pdf", ContentFile(b"%PDF-1.4 Lea Kerhuel"))
+    CertificateFactory(
+        user=user,
+        holder_first_name="Léa",
+        holder_last_name="Kerhuel",
+        revoked=True,
+        revocation_reason="Nom mal orthographié (Léa Kerhuel).",
+    )
+    session = live_session(
+        a_course, cohort=cohort, starts_in_minutes=-120, notes="Léa Kerhuel a présenté son projet."
+    )
+    LiveAttendance.objects.create(
+        session=session,
+        user=user,
+        arrived_at=session.starts_at,
+        signed_at=session.starts_at,
+        status=LiveAttendanceStatus.PRESENT,
+        minutes_attended=55,
+        confirmed_at=session.ends_at,
+    )
+    LessonTime.objects.create(
+        user=user, lesson=a_lesson, activity_date=datetime.date(2019, 4, 2), seconds=600
+    )
+    CalendarFeed.objects.create(user=user, token_hash="b" * 64)
+    ConnectionLog.objects.create(user=user, device="Firefox · Android", network="192.0.2.0/24")
+    digcomp_assessment(user, 2)
+
+    # Evaluation: invited at the end of her CJS, she answered in her own words.
+    campaign = evaluation_factories.campaign([cohort], waves=(Wave.T1,))
+    evaluation_factories.invitation(enrolment, campaign)
+    response = Response.objects.create(
+        questionnaire=campaign.questionnaire,
+        wave=Wave.T1,
+        campaign=campaign,
+        cohort=cohort,
+        person=person,
+        respondent_ref="LK-2018",
+        source=ResponseSource.LINK,
+        submitted_at=timezone.now(),
+    )
+    Answer.objects.create(
+        response=response,
+        item=campaign.questionnaire.items.get(code="word"),
+        text="Confiance, dit Léa Kerhuel",
     )
 
     # Public site: on a photo, and a message sent through the contact form.

@@ -7,13 +7,14 @@ from django.utils import timezone
 
 import pytest
 
-from programmes.choices import EnrolmentStatus, Wave
+from programmes.choices import ConsentKind, EnrolmentStatus, Wave
 from programmes.evaluation import selectors, services, tasks
 from programmes.models import CampaignWave, Invitation, Response
 from programmes.models.evaluation import add_months
 from tests.programmes import evaluation_factories as ef
 from tests.programmes.factories import (
     CohortFactory,
+    ConsentFactory,
     EditionFactory,
     EnrolmentFactory,
     FacilitatorAssignmentFactory,
@@ -183,6 +184,36 @@ def test_a_retried_step_never_sends_twice(cohort, run):
     assert run(services.remind_invitation, invitation_id=invitation.pk, now=late) is True
     assert run(services.remind_invitation, invitation_id=invitation.pk, now=late) is False
     assert len(mail.outbox) == 2
+
+
+def test_people_who_object_to_the_processing_are_neither_invited_nor_reminded(cohort, run):
+    objecting = EnrolmentFactory(cohort=cohort, completed=True, person__email="objects@example.org")
+    willing = EnrolmentFactory(cohort=cohort, completed=True, person__email="willing@example.org")
+    consent = ConsentFactory(
+        person=willing.person, kind=ConsentKind.DATA_PROCESSING, given_date=datetime.date(2018, 7, 1)
+    )
+    ConsentFactory(
+        person=objecting.person,
+        kind=ConsentKind.DATA_PROCESSING,
+        given_date=datetime.date(2018, 7, 1),
+        withdrawn_date=datetime.date(2018, 8, 1),
+    )
+    ef.campaign([cohort], waves=(Wave.T1,), remind_after_days=7)
+    opening = _at(datetime.date(2018, 8, 31))
+
+    first = run(services.run_campaigns, now=opening)
+
+    assert first == {"created": 2, "sent": 1, "reminded": 0}
+    assert [message.to for message in mail.outbox] == [["willing@example.org"]]
+    assert Invitation.objects.get(enrolment=objecting).token_hash is None
+
+    # The willing person objects in turn: no reminder either.
+    consent.withdrawn_date = datetime.date(2018, 9, 2)
+    consent.save()
+    a_week = run(services.run_campaigns, now=opening + datetime.timedelta(days=7))
+
+    assert a_week == {"created": 0, "sent": 0, "reminded": 0}
+    assert len(mail.outbox) == 1
 
 
 def test_nobody_is_reminded_after_answering_or_once_the_wave_closed(cohort, run):

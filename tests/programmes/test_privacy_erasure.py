@@ -24,16 +24,29 @@ from cms.demo import seed_site
 from cms.selectors import programme_figures
 from flashcoop import selectors as flashcoop_selectors
 from flashcoop.models import Exit, FollowUp, MentoringMeeting
+from lms.models import (
+    CalendarFeed,
+    Certificate,
+    ConnectionLog,
+    DigitalSkillsAssessment,
+    DigitalSkillsRating,
+    LessonTime,
+    LiveAttendance,
+    LiveSession,
+)
 from programmes import selectors
 from programmes.models import (
+    Answer,
     AuditEntry,
     Cohort,
     CoordinatorScope,
     FacilitatorAssignment,
+    Invitation,
     PartnerContact,
     Person,
     PrivacyRequest,
     Programme,
+    Response,
 )
 from programmes.models.people import age_on
 from programmes.privacy import anonymise, services
@@ -212,6 +225,42 @@ def test_erasure_keeps_what_statistics_count_and_removes_what_identifies(everywh
     assert not FormSubmission.objects.exists()
 
 
+def test_erasure_in_training_and_evaluation(client, everywhere, fabrique, django_capture_on_commit_callbacks):
+    user, person = everywhere.user, everywhere.person
+    certificate = Certificate.objects.get(user=user, status="valid")
+    pdf_path = certificate.pdf.path
+    counts = {
+        model: model.objects.filter(user=user).count()
+        for model in [LiveAttendance, LessonTime, DigitalSkillsAssessment, Certificate]
+    }
+    assert client.get(f"/verify/{certificate.code}/").content.decode().count("Léa K.") == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.erase_person(person=person, by=fabrique)
+
+    # Certificates stay (funders' counts, the public check) without a name, a reason or a file.
+    assert set(
+        Certificate.objects.filter(user=user).values_list("holder_first_name", "holder_last_name")
+    ) == {("Anonyme", "")}
+    assert set(Certificate.objects.filter(user=user).values_list("revocation_reason", "pdf")) == {("", "")}
+    assert not os.path.exists(pdf_path)
+    verify = client.get(f"/verify/{certificate.code}/").content.decode()
+    assert "Léa" not in verify and "Kerhuel" not in verify and "Anonyme" in verify
+    # Attendance, time and self-assessments stay on the anonymised account (reports do not move).
+    for model, count in counts.items():
+        assert model.objects.filter(user=user).count() == count, model
+    assert DigitalSkillsRating.objects.filter(assessment__user=user).exists()
+    assert LiveSession.objects.get().notes == "[effacé] a présenté son projet."
+    assert not CalendarFeed.objects.filter(user=user).exists()
+    assert not ConnectionLog.objects.filter(user=user).exists()
+    # Evaluation: the response stays on the anonymised person, without identifier, words or live link.
+    invitation = Invitation.objects.get(enrolment=everywhere.cjs_enrolment)
+    assert invitation.token_hash is None and invitation.sent_at is not None
+    response = Response.objects.get()
+    assert (response.person_id, response.respondent_ref, response.is_submitted) == (person.pk, "", True)
+    assert list(Answer.objects.filter(response=response).values_list("text", flat=True)) == [""]
+
+
 def test_erasure_closes_the_account_for_good(client, everywhere, fabrique):
     user = everywhere.user
     client.force_login(user)
@@ -236,8 +285,9 @@ def test_erasure_is_idempotent(client, everywhere, fabrique):
 
     assert services.erase_person(person=Person.objects.get(pk=everywhere.person.pk), by=fabrique) is False
 
-    assert published(client, fabrique) == figures
+    # Compared before publishing again: the staff member's login there adds a row to the connection log.
     assert re.sub(r'"last_login": "[^"]*"', "", database_dump()) == dump
+    assert published(client, fabrique) == figures
     assert AuditEntry.objects.filter(action="privacy.erase").count() == 1
 
 

@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 
+from lms.models import Certificate
 from programmes.models import AuditEntry, PrivacyRequest
 from programmes.privacy import registry, services
 from tests.programmes.factories import UserFactory
@@ -38,8 +39,14 @@ def test_the_zip_holds_json_html_and_the_person_s_files(everywhere, fabrique):
     files = unzip(services.export_person(person=everywhere.person, by=fabrique))
 
     assert {"donnees.json", "donnees.html"} <= set(files)
-    assert [name for name in files if name.startswith("fichiers/")] == ["fichiers/chantier.png"]
+    certificate = Certificate.objects.get(user=everywhere.user, status="valid")
+    pdf_name = f"fichiers/certificat-{certificate.code.lower()}.pdf"
+    assert sorted(name for name in files if name.startswith("fichiers/")) == [
+        pdf_name,
+        "fichiers/chantier.png",
+    ]
     assert files["fichiers/chantier.png"] == everywhere.image.file.open("rb").read()
+    assert files[pdf_name] == b"%PDF-1.4 Lea Kerhuel"
     export = json.loads(files["donnees.json"])
     assert export["format"] == "essaim-subject-access/1"
     assert export["person_id"] == everywhere.person.pk
@@ -83,6 +90,18 @@ def test_the_export_carries_the_person_s_own_words_and_sensitive_answers(everywh
     assert data["flashcoop.followup"][0]["situation_note"] == "J'ai trouvé un emploi chez un fleuriste."
     assert "token_hash" not in data["flashcoop.followup"][0]
     assert data["lms.quizattempt"][0]["is_passed"] is True
+    assert {row["holder_last_name"] for row in data["lms.certificate"]} == {"Kerhuel"}
+    assert data["lms.liveattendance"][0]["minutes_attended"] == 55
+    assert data["lms.lessontime"][0]["seconds"] == 600
+    assert (
+        data["lms.connectionlog"][0] | {"device": "Firefox · Android", "network": "192.0.2.0/24"}
+        == (data["lms.connectionlog"][0])
+    )
+    assert "token_hash" not in data["lms.calendarfeed"][0]
+    assert {row["level"] for row in data["lms.digitalskillsrating"]} == {2}
+    assert data["programmes.response"][0]["respondent_ref"] == "LK-2018"
+    assert data["programmes.answer"][0]["text"] == "Confiance, dit Léa Kerhuel"
+    assert "token_hash" not in data["programmes.invitation"][0]
     assert data["wagtailforms.formsubmission"][0]["form_data"]["votre-adresse-e-mail"] == EMAIL
     assert data["programmes.user"][0]["username"] == "lea"
     assert "password" not in data["programmes.user"][0]
@@ -117,7 +136,7 @@ def test_an_export_is_audited_and_answers_the_access_request(everywhere, fabriqu
     assert "Léa" not in json.dumps(entry.details)
 
 
-def test_staff_outside_the_person_s_cohorts_cannot_export(everywhere):
+def test_staff_outside_the_person_s_cohorts_cannot_export(everywhere, english):
     facilitator = UserFactory(role="facilitator")
 
     with pytest.raises(Exception, match="may not see"):

@@ -15,13 +15,16 @@ import time_machine
 
 from cjs.models import Client, Contract, ServiceRequest
 from flashcoop.models import AgendaItem, Mentor
+from lms.choices import CertificateKind
+from lms.models import Certificate, ConnectionLog
 from programmes import tasks
 from programmes.models import AuditEntry, Person, PrivacyRequest, Programme
 from programmes.privacy import retention
 from programmes.statistics import edition_statistics
 from tests.cjs.factories import ContractFactory, ServiceRequestFactory
 from tests.flashcoop.factories import AgendaItemFactory, MentorFactory, ParticipantFactory
-from tests.programmes.factories import EnrolmentFactory, PersonFactory
+from tests.lms.factories import CertificateFactory
+from tests.programmes.factories import EnrolmentFactory, PersonFactory, UserFactory
 from tests.programmes.privacy_data import cjs_cohort
 
 pytestmark = pytest.mark.django_db
@@ -237,3 +240,53 @@ def test_answered_privacy_requests_are_kept_five_years_as_proof(cjs_member):
 def test_a_leap_day_end_keeps_its_term():
     assert retention.add_years(datetime.date(2020, 2, 29), 3) == datetime.date(2023, 2, 28)
     assert retention.add_years(datetime.date(2020, 2, 29), 4) == datetime.date(2024, 2, 29)
+
+
+def test_a_funded_training_s_certificate_holds_the_person_until_the_funders_term(cjs_member):
+    """Certificat de réalisation completed in June 2020: kept 3 years after the end of 2020, although the
+    CJS data would go on 1 September 2021; an attestation of an unfunded course holds nothing."""
+    cjs_member.user = UserFactory(role="learner")
+    cjs_member.save()
+    CertificateFactory(user=cjs_member.user, holder_first_name="Noa", holder_last_name="Le Goff")
+    CertificateFactory(
+        user=cjs_member.user,
+        kind=CertificateKind.REALISATION,
+        holder_first_name="Noa",
+        holder_last_name="Le Goff",
+        start_date=datetime.date(2020, 6, 1),
+        completion_date=datetime.date(2020, 6, 10),
+    )
+
+    on(datetime.date(2021, 9, 1))
+    on(datetime.date(2023, 12, 31))
+    assert not is_erased(cjs_member)
+    assert Certificate.objects.filter(holder_last_name="Le Goff").count() == 2
+
+    assert on(datetime.date(2024, 1, 1))["people"] == 1
+    assert is_erased(cjs_member)
+    assert not Certificate.objects.filter(holder_last_name="Le Goff").exists()
+    assert on(datetime.date(2024, 1, 1))["people"] == 0
+
+
+def test_only_an_unfunded_attestation_does_not_hold_the_person(cjs_member):
+    cjs_member.user = UserFactory(role="learner")
+    cjs_member.save()
+    CertificateFactory(user=cjs_member.user, completion_date=datetime.date(2025, 3, 14))
+
+    on(datetime.date(2021, 9, 1))
+
+    assert is_erased(cjs_member)
+
+
+def test_logins_go_after_the_connection_log_term(settings):
+    settings.ESSAIM_LMS_CONNECTION_LOG_DAYS = 365
+    user = UserFactory(role="learner")
+    with time_machine.travel(datetime.datetime(2020, 3, 1, 10, tzinfo=PARIS), tick=False):
+        ConnectionLog.objects.create(user=user, device="Firefox · Linux", network="192.0.2.0/24")
+    with time_machine.travel(datetime.datetime(2020, 6, 1, 10, tzinfo=PARIS), tick=False):
+        ConnectionLog.objects.create(user=user, device="Firefox · Linux", network="192.0.2.0/24")
+
+    assert on(datetime.date(2021, 3, 1)).get("lms.connection_log", 0) == 0
+    assert on(datetime.date(2021, 3, 2))["lms.connection_log"] == 1
+    assert list(ConnectionLog.objects.values_list("logged_in_at__month", flat=True)) == [6]
+    assert "365" in retention.describe("connection_log")
