@@ -14,6 +14,8 @@ from cms.models import (
     FormField,
     FormPage,
     HomePage,
+    ImpactReportIndexPage,
+    ImpactReportPage,
     MainMenu,
     MainMenuItem,
     NewsIndexPage,
@@ -23,6 +25,7 @@ from cms.models import (
     PartnersPage,
     PhotoSubject,
     ProgrammePage,
+    ReportSnapshot,
     SiteSettings,
     StandardPage,
 )
@@ -77,9 +80,14 @@ def declare() -> None:
         MainMenuItem,
         OrganisationLogo,
         SiteSettings,
+        ImpactReportIndexPage,
+        ImpactReportPage,
     ]
     for model in content:
         not_personal(model, note=_("Public site content."))
+    # A published report's frozen numbers are aggregates under the disclosure rules; who published it
+    # is a staff account.
+    not_personal(ReportSnapshot, staff=["published_by"], note=_("Aggregates of a published impact report."))
     register_provider(CmsProvider())
 
 

@@ -342,3 +342,52 @@ def test_an_erased_minor_raises_no_missing_guardian_alert(everywhere, fabrique):
     assert enrolment.is_minor
     assert enrolment.guardian_problems() == []
     assert selectors.cohort_alerts([enrolment.cohort_id])[enrolment.cohort_id].minors_without_guardian == 0
+
+
+def test_erasure_changes_neither_a_published_report_nor_its_figures_computed_again(
+    client, everywhere, fabrique
+):
+    """A published impact report on the person's season: its frozen version, its public page and the same
+    report computed afresh from today's data are identical before and after the erasure."""
+    from cms.models import HomePage, ImpactReportIndexPage, ImpactReportPage, ReportSnapshot
+    from cms.reports import compute_report
+
+    seed_site_once()
+    index = ImpactReportIndexPage(title="Rapports d'impact", slug="rapports-impact-erasure")
+    HomePage.objects.get().add_child(instance=index)
+    index.save_revision().publish()
+    page = ImpactReportPage(
+        title="La saison 2018",
+        slug="saison-2018",
+        intro="Les chiffres de la saison.",
+        methodology="<p>Statistiques de la saison.</p>",
+        body=[
+            (
+                "indicators",
+                {
+                    "heading": "2018",
+                    "programme": "cjs",
+                    "edition_year": 2018,
+                    "indicators": ["cohorts", "participants", "girls_share", "turnover_eur"],
+                },
+            )
+        ],
+    )
+    index.add_child(instance=page)
+    page.save_revision().publish()
+    snapshot = ReportSnapshot.objects.get(page=page)
+    frozen, public_page = snapshot.content, page_html(client, page.url)
+    live = compute_report(ImpactReportPage.objects.get(pk=page.pk))
+    assert live["blocks"] == frozen["blocks"]
+
+    assert services.erase_person(person=everywhere.person, by=fabrique) is True
+
+    snapshot.refresh_from_db()
+    assert snapshot.content == frozen
+    assert page_html(client, page.url) == public_page
+    assert compute_report(ImpactReportPage.objects.get(pk=page.pk))["blocks"] == frozen["blocks"]
+
+
+def page_html(client, url: str) -> str:
+    cache.clear()
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", client.get(url).content.decode())
