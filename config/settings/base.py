@@ -386,7 +386,6 @@ LOGGING = {
 }
 
 # Essaim's own knobs.
-ESSAIM_DEMO_PASSWORD = "essaim-demo"
 # Benchmarks only (`make bench`): routes the floor view and lets generate_scale_data run with debug off.
 ESSAIM_BENCH = env.bool("ESSAIM_BENCH", default=False)
 ESSAIM_DEMO_PASSWORD = "essaim-demo"  # published with the demo accounts  # nosec B105
