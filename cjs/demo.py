@@ -392,7 +392,7 @@ def _seed_governance(cohort: Cohort, today: datetime.date) -> None:
         return
     services.create_committee(cohort=cohort, name="Commercial", members=members[:3], by=None)
     present = members[: max(selectors.quorum_required(len(members)), len(members) - 2)]
-    assert cohort.start_date is not None
+    assert cohort.start_date is not None  # type narrowing  # nosec B101
     meeting = services.record_meeting(
         cohort=cohort,
         meeting_date=max(cohort.start_date, today - datetime.timedelta(days=3)),

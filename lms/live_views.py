@@ -22,6 +22,7 @@ from lms.models import LiveAttendance, LiveSession
 from programmes.models import Cohort
 from programmes.permissions import role_required
 from programmes.roles import Role
+from programmes.security import throttle
 
 STAFF_ROLES = (Role.FACILITATOR, Role.COORDINATOR, Role.FABRIQUE)
 
@@ -124,6 +125,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@throttle("personal_link")
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The subscribed calendar: no login, the unguessable address is the key."""

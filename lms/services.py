@@ -259,7 +259,8 @@ def _snapshot(enrolment: CourseEnrolment) -> dict[str, Any]:
     """What the certificate states, copied now so later edits never change it."""
     course = enrolment.course
     provider = course.provider
-    assert enrolment.completed_at is not None
+    if enrolment.completed_at is None:
+        raise ValueError("A certificate is issued for a completed course only.")
     first, last = _holder_names(enrolment.user)
     is_realisation = bool(course.is_funded and provider is not None)
     if course.is_funded and provider is None:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
+from rest_framework.throttling import BaseThrottle
 
 # What a request without REMOTE_ADDR counts as (0.0.0.0, the unspecified address).
 UNSPECIFIED_ADDRESS = str(ipaddress.IPv4Address(0))
@@ -85,6 +86,21 @@ def too_many_requests(request: HttpRequest) -> HttpResponse:
     return render(request, "429.html", {"message": message}, status=429)
 
 
+def is_throttled(request: HttpRequest, scope: str) -> bool:
+    """Count this request against the scope's budget of the client's address; True once it is spent.
+    One counter per scope and address, whether the request came through a page or the API."""
+    return bool(
+        is_ratelimited(
+            request,
+            group=f"essaim.{scope}",
+            key=lambda _group, req: client_ip(req),
+            rate=rate_for(scope),
+            method=ALL,
+            increment=True,
+        )
+    )
+
+
 def throttle(scope: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Rate-limit a plain Django view per client address with the rate of a DRF throttle scope, so a
     public page (a personal link, a verification page) and its API share one setting."""
@@ -92,21 +108,24 @@ def throttle(scope: str) -> Callable[[Callable[..., HttpResponse]], Callable[...
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            limited = is_ratelimited(
-                request,
-                group=f"essaim.{scope}",
-                key=lambda _group, req: client_ip(req),
-                rate=rate_for(scope),
-                method=ALL,
-                increment=True,
-            )
-            if limited:
+            if is_throttled(request, scope):
                 return too_many_requests(request)
             return view(request, *args, **kwargs)
 
         return wrapped
 
     return decorator
+
+
+class SharedScopeThrottle(BaseThrottle):
+    """DRF throttle on the view's `throttle_scope`, counting in the same budget as `throttle(scope)` on
+    plain views: a public API and its page (certificate verification) share one allowance per address."""
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        scope = getattr(view, "throttle_scope", None)
+        if not scope:
+            return True
+        return not is_throttled(getattr(request, "_request", request), scope)
 
 
 def lockout_response(

@@ -386,7 +386,6 @@ LOGGING = {
 }
 
 # Essaim's own knobs.
-ESSAIM_DEMO_PASSWORD = "essaim-demo"
 # Benchmarks only (`make bench`): routes the floor view and lets generate_scale_data run with debug off.
 ESSAIM_BENCH = env.bool("ESSAIM_BENCH", default=False)
 ESSAIM_DEMO_PASSWORD = "essaim-demo"  # published with the demo accounts  # nosec B105
@@ -419,8 +418,6 @@ ESSAIM_CJS_QUORUM = 0.5
 ESSAIM_PUBLIC_BASE_URL = env.str("ESSAIM_PUBLIC_BASE_URL", default=WAGTAILADMIN_BASE_URL)
 # Who issues the attestations of courses without a training provider.
 ESSAIM_CERTIFICATE_ISSUER = "Fabrique Coopérative"
-# How many certificate checks one address may make per period (django-ratelimit's syntax).
-ESSAIM_CERTIFICATE_VERIFY_RATE = "60/h"
 # Training time tracking: a lesson in view sends a heartbeat every ESSAIM_LMS_HEARTBEAT_SECONDS; the time
 # between two heartbeats counts only when they are at most ESSAIM_LMS_IDLE_CUTOFF_SECONDS apart, and one
 # unbroken stretch on a lesson counts for ESSAIM_LMS_SESSION_CAP_MINUTES at most.

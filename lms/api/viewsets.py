@@ -30,7 +30,7 @@ from rest_framework import (
 )
 from rest_framework.request import Request
 
-from lms import digcomp, downloads, public_views, selectors, services
+from lms import digcomp, downloads, selectors, services
 from lms.api.serializers import (
     CertificateSerializer,
     ConfirmAttendanceSerializer,
@@ -62,6 +62,7 @@ from lms.models import (
 from programmes import selectors as programme_selectors
 from programmes.permissions import has_any_role
 from programmes.roles import Role
+from programmes.security import SharedScopeThrottle
 
 
 class CourseViewSet(viewsets.GenericViewSet[CoursePage]):
@@ -263,6 +264,8 @@ class CertificateVerificationView(views.APIView):
 
     authentication_classes: list[type] = []
     permission_classes = [permissions.AllowAny]
+    throttle_classes = [SharedScopeThrottle]
+    throttle_scope = "verification"
     serializer_class = PublicCertificateSerializer
 
     @extend_schema(
@@ -289,8 +292,6 @@ class CertificateVerificationView(views.APIView):
         ],
     )
     def get(self, request: Request, code: str) -> response.Response:
-        if public_views.is_limited(request):
-            raise exceptions.Throttled()
         found = selectors.public_certificate(code)
         if found is None:
             raise exceptions.NotFound()

@@ -262,7 +262,7 @@ class _Writer:
     ) -> None:
         settings = self.waves[wave]
         due = settings.due_date_for(enrolment.cohort)
-        assert due is not None
+        assert due is not None  # type narrowing  # nosec B101
         sent_at = _at(due, rng)
         submitted_at = (
             _at(due + datetime.timedelta(days=rng.randint(0, 12)), rng) if answers is not None else None
@@ -371,8 +371,8 @@ def _answer_cjs(campaign: Campaign) -> None:
         .order_by("cohort__name", "pk")
     )
     for enrolment in enrolments:
-        rng = random.Random(f"evaluation-cjs:{enrolment.person_id}:{enrolment.cohort_id}")
-        cohort_rng = random.Random(f"evaluation-cjs-cohort:{enrolment.cohort_id}")
+        rng = random.Random(f"evaluation-cjs:{enrolment.person_id}:{enrolment.cohort_id}")  # demo  # nosec B311
+        cohort_rng = random.Random(f"evaluation-cjs-cohort:{enrolment.cohort_id}")  # demo  # nosec B311
         answer_rate = cohort_rng.choice([0.6, 0.8, 0.95, 1.0, 1.0])
         entry_level = rng.uniform(0.3, 0.6)
         if enrolment.status in services.INVITED_STATUSES[Wave.T0] or enrolment.status in (
@@ -406,7 +406,7 @@ def _answer_flashcoop(campaign: Campaign) -> None:
         .order_by("cohort__name", "pk")
     )
     for enrolment in enrolments:
-        rng = random.Random(f"evaluation-flashcoop:{enrolment.person_id}")
+        rng = random.Random(f"evaluation-flashcoop:{enrolment.person_id}")  # fictional demo  # nosec B311
         if rng.random() > 0.7:
             writer.add(enrolment, Wave.M6, rng, None)
             continue

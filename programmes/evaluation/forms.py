@@ -210,8 +210,8 @@ class CampaignForm(forms.Form):
         super().__init__(*args, **kwargs)
         questionnaire_field = self.fields["questionnaire"]
         cohorts_field = self.fields["cohorts"]
-        assert isinstance(questionnaire_field, forms.ModelChoiceField)
-        assert isinstance(cohorts_field, forms.ModelMultipleChoiceField)
+        assert isinstance(questionnaire_field, forms.ModelChoiceField)  # type narrowing  # nosec B101
+        assert isinstance(cohorts_field, forms.ModelMultipleChoiceField)  # type narrowing  # nosec B101
         questionnaire_field.queryset = selectors.published_questionnaires()
         cohorts_field.queryset = (
             access.staffed_cohorts(user)

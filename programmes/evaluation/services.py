@@ -137,7 +137,8 @@ def new_version(*, questionnaire: Questionnaire, by: Any = None) -> Questionnair
     """The draft in which to change a questionnaire: the existing draft of that slug, else a copy of
     the latest version numbered one more (the published versions stay as they are)."""
     latest = selectors.latest_version(questionnaire.slug)
-    assert latest is not None
+    if latest is None:  # the questionnaire itself is a version of its slug
+        raise ValueError(f"No version of the questionnaire {questionnaire.slug!r}.")
     if not latest.is_published:
         return latest
     spec = questionnaire_json.spec_of(selectors.questionnaire_with_items(latest.pk))
@@ -488,7 +489,7 @@ def clean_answer(item: Item, value: AnswerInput) -> AnswerValue | None:
     message for the respondent when the value does not fit the item."""
     if _is_empty(value):
         return None
-    assert value is not None
+    assert value is not None  # type narrowing  # nosec B101
     raw: list[str | Decimal | int] = [value] if isinstance(value, str | Decimal | int) else list(value)
     as_list = [code.strip() if isinstance(code, str) else code for code in raw]
     as_list = [code for code in as_list if code != ""]

@@ -19,6 +19,7 @@ from programmes.evaluation import selectors, services
 from programmes.models import Invitation
 from programmes.permissions import role_required
 from programmes.roles import Role
+from programmes.security import throttle
 
 STAFF_ROLES = (Role.FACILITATOR, Role.COORDINATOR, Role.FABRIQUE)
 LINK_PROBLEMS = {"unknown": 404, "expired": 410, "used": 410}
@@ -78,6 +79,7 @@ def _answer(request: HttpRequest, invitation: Invitation, *, source: str, here: 
 
 
 @never_cache
+@throttle("personal_link")
 @require_http_methods(["GET", "POST"])
 def answer_link(request: HttpRequest, token: str) -> HttpResponse:
     try:

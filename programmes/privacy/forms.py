@@ -42,7 +42,7 @@ class ExportForm(forms.Form):
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["privacy_request"]
-        assert isinstance(field, forms.ModelChoiceField)
+        assert isinstance(field, forms.ModelChoiceField)  # type narrowing  # nosec B101
         field.queryset = _open_requests(person, PrivacyRequest.Kind.ACCESS)
         if field.queryset.exists():
             field.initial = field.queryset.first()
@@ -65,7 +65,7 @@ class EraseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.person = person
         field = self.fields["privacy_request"]
-        assert isinstance(field, forms.ModelChoiceField)
+        assert isinstance(field, forms.ModelChoiceField)  # type narrowing  # nosec B101
         field.queryset = _open_requests(person, PrivacyRequest.Kind.ERASURE)
         if field.queryset.exists():
             field.initial = field.queryset.first()

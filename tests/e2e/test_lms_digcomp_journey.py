@@ -75,7 +75,7 @@ def test_the_learner_rates_her_digital_skills_on_a_phone_and_sees_her_progress(
         tap_level(page, code, "5")
     with page.expect_navigation():
         page.get_by_role("button", name=NEXT).tap()
-    summary = page.locator("#digcomp-errors")
+    summary = page.locator("#error-summary")
     expect(summary).to_contain_text(MISSING)
     expect(summary).to_be_focused()
     expect(page.locator("#level-21-5")).to_be_checked()

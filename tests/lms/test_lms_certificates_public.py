@@ -136,7 +136,13 @@ def test_the_form_says_when_a_code_is_unknown(client, certificate):
 
 
 def test_checks_are_rate_limited_per_address_across_page_form_and_api(client, certificate, settings):
-    settings.ESSAIM_CERTIFICATE_VERIFY_RATE = "3/m"
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "verification": "3/m",
+        },
+    }
 
     answers = [
         client.get(f"/verify/{certificate.code}/").status_code,

@@ -12,6 +12,9 @@ import pytest
 
 from programmes.archives import ArchiveError, ArchiveLimits, safe_extract, validate_archive_upload
 
+# The checks' messages are asserted in English, the source language (the product is French).
+pytestmark = pytest.mark.usefixtures("english")
+
 LIMITS = ArchiveLimits(max_members=10, max_total_bytes=1_000_000, max_member_bytes=600_000, max_ratio=50)
 
 

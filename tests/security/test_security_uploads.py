@@ -20,6 +20,9 @@ from programmes import uploads
 from programmes.roles import Role
 from tests.programmes.factories import UserFactory
 
+# The checks' messages are asserted in English, the source language (the product is French).
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def png(size=(4, 4)) -> bytes:
     buffer = io.BytesIO()

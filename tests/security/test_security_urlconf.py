@@ -16,7 +16,8 @@ import pytest
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 # Anonymous visitors may use these (view names, with their namespace): the public site and its forms,
-# logging in and its helpers, the API's schema and docs, the token exchange, personal links.
+# logging in and its helpers, the API's schema and docs, the token exchange, personal links, certificate
+# verification.
 PUBLIC = {
     "healthz",
     "login",
@@ -38,6 +39,15 @@ PUBLIC = {
     "cjs:join_sent",
     "flashcoop:follow_up_answer",
     "flashcoop:follow_up_thanks",
+    # Certificate verification: employers and funders check a code printed on a certificate (throttled).
+    "lms:verify_form",
+    "lms:verify",
+    "api:certificate-verification",
+    # Evaluation questionnaires answered by personal link (a 256-bit token), and the page after sending.
+    "evaluation:answer_link",
+    "evaluation:thanks",
+    # A learner's calendar feed, fetched by calendar apps without a session: the token is the key.
+    "lms:calendar_feed",
     "wagtail_serve",
     "wagtailcore_authenticate_with_password",
     "wagtailcore_login",
