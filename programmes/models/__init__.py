@@ -5,6 +5,7 @@ from programmes.models.cohorts import Cohort, Partnership
 from programmes.models.enrolments import Enrolment, EnrolmentStatusChange
 from programmes.models.geography import Commune, Department, Region
 from programmes.models.organisations import Organisation
+from programmes.models.outbox import OutboxMessage
 from programmes.models.people import Consent, Guardian, Person
 from programmes.models.programmes import Edition, Programme
 from programmes.models.sessions import Attendance, Session
@@ -25,6 +26,7 @@ __all__ = [
     "FacilitatorAssignment",
     "Guardian",
     "Organisation",
+    "OutboxMessage",
     "PartnerContact",
     "Partnership",
     "Person",
