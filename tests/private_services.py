@@ -194,6 +194,16 @@ class PrivatePostgres:
 # --- Processes of the application ----------------------------------------------------------------------
 
 
+def database_url(settings_dict: dict) -> str:
+    """A DATABASE_URL for a child process to reach the database this process uses (PostgreSQL)."""
+    user = settings_dict.get("USER") or ""
+    password = settings_dict.get("PASSWORD") or ""
+    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or "5432"
+    return f"postgres://{credentials}{host}:{port}/{settings_dict['NAME']}"
+
+
 def app_environment(**variables: str) -> dict[str, str]:
     """The environment of a child process running Essaim: the given variables, none inherited that
     would point it at the machine's shared services."""

@@ -171,8 +171,10 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 1
 # (the longest, a season's follow-up round or a certificate batch, takes minutes), so a slow task is
 # not run twice in parallel; a worker that vanished entirely has its task redelivered after it.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60),
+    "visibility_timeout": 2 * 60 * 60,
     "socket_connect_timeout": 1,
+    # A Redis that vanishes without closing the connection (failover, NAT) must not hang a worker or beat.
+    "socket_timeout": 10,
 }
 # Requests never publish directly: they write to the outbox (programmes/outbox.py), which publishes
 # after commit with its own short timeouts and no retry, and a sweep publishes what is left.
