@@ -149,7 +149,7 @@ def test_a_worker_killed_while_rendering_a_real_certificate_leaves_exactly_one(
         CELERY_BROKER_URL=private_redis.url(1),
         DATABASE_URL=database_url(connection.settings_dict),
         MEDIA_ROOT=str(tmp_path / "media"),
-        EMAIL_URL=f"filemail://{tmp_path / 'mail'}",
+        EMAIL_URL=f"filemail:///{tmp_path / 'mail'}",
         # The PDF rendering takes 3 s more in the worker: time to kill the process in the middle of it.
         ESSAIM_FAULT_SLOW="lms.pdf.certificate_pdf:3",
         ESSAIM_FAULT_PIDFILE=str(pidfile),
