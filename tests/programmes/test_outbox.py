@@ -19,12 +19,19 @@ from django.utils import timezone
 
 import pytest
 from celery.exceptions import NotRegistered
+from pytest_django.asserts import assertContains, assertNotContains
 
 from config.celery import app as celery_app
 from programmes import outbox, tasks
 from programmes.models import OutboxMessage
+from programmes.roles import Role
 from tests.conftest import require_service
-from tests.programmes.factories import CohortFactory, FacilitatorAssignmentFactory, UserFactory
+from tests.programmes.factories import (
+    CohortFactory,
+    CoordinatorScopeFactory,
+    FacilitatorAssignmentFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -349,3 +356,40 @@ def test_a_password_reset_goes_through_the_outbox(client, django_capture_on_comm
     assert message.task_name == SEND_EMAIL and message.kwargs["to"] == ["claire@example.org"]
     assert message.sent_at is not None
     assert len(mail.outbox) == 1
+
+
+# --- Back office ---------------------------------------------------------------------------------------
+
+
+REFUSED = (302, 403, 404)
+
+
+def test_the_national_team_reads_the_outbox_without_the_arguments_and_cannot_change_it(client, roles):
+    message = OutboxMessage.objects.create(
+        task_name=SEND_EMAIL,
+        kwargs={"subject": "Reset", "body": "https://essaim.example.org/accounts/reset/secret-token/"},
+        last_error="OperationalError: Connection refused",
+    )
+    client.force_login(UserFactory(role=Role.FABRIQUE))
+
+    listing = client.get("/admin/outboxmessage/")
+    opened = client.get(f"/admin/outboxmessage/inspect/{message.pk}/")
+
+    assertContains(listing, "Connection refused")
+    assertContains(opened, str(message.task_id))
+    assertNotContains(opened, "secret-token")
+    assertNotContains(listing, "/admin/outboxmessage/add/")
+    for action in ["add", f"edit/{message.pk}", f"delete/{message.pk}"]:
+        url = f"/admin/outboxmessage/{action}/"
+        assert client.get(url).status_code in REFUSED
+        assert client.post(url, {"task_name": "x"}).status_code in REFUSED
+    assert list(OutboxMessage.objects.values_list("pk", "task_name")) == [(message.pk, SEND_EMAIL)]
+
+
+def test_coordinators_do_not_see_the_outbox(client, roles):
+    OutboxMessage.objects.create(task_name=SEND_EMAIL, last_error="Connection refused")
+    client.force_login(CoordinatorScopeFactory().user)
+
+    response = client.get("/admin/outboxmessage/")
+
+    assertNotContains(response, "Connection refused", status_code=response.status_code)
