@@ -8,10 +8,14 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Programmes")
 
     def ready(self) -> None:
-        from programmes import roles
+        from celery.signals import task_postrun
+
+        from programmes import outbox, roles
         from programmes.demo import register_seeder
         from programmes.demo_network import seed_network
 
         # Permissions of models added by later migrations are granted to the roles after each migrate.
         post_migrate.connect(roles.sync_role_permissions_after_migrate, sender=self)
         register_seeder(seed_network)
+        # Workers record when a task of the outbox has done its work (a lost one is published again).
+        task_postrun.connect(outbox.record_completion, weak=False, dispatch_uid="essaim-outbox-completion")

@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from celery import Celery, Task, current_app
@@ -51,12 +51,20 @@ def _app() -> Celery:
     return app
 
 
+def _task(app: Celery, name: str) -> Task:
+    """The registered task called `name`. A process that never imported its module (a cron sweep)
+    runs Celery's autodiscovery first; NotRegistered if it does not exist at all."""
+    if name not in app.tasks:
+        app.loader.import_default_modules()
+    return app.tasks[name]
+
+
 def enqueue(task: Task | str, /, *args: Any, **kwargs: Any) -> OutboxMessage:
     """Queue `task(*args, **kwargs)` with the current transaction: written now, published after commit.
 
     Arguments must be JSON values (ids, strings, numbers, lists, dicts), never model instances."""
     name = task if isinstance(task, str) else task.name
-    _app().tasks[name]  # raises NotRegistered now rather than in a worker later
+    _task(_app(), name)  # raises NotRegistered now rather than in a worker later
     message = OutboxMessage.objects.create(task_name=name, args=list(args), kwargs=kwargs)
     pk = message.pk
     transaction.on_commit(lambda: publish([pk]))
@@ -97,6 +105,7 @@ def sweep(*, batch_size: int | None = None, now: datetime | None = None) -> Swee
     app = _app()
     batch_size = batch_size or _setting("ESSAIM_OUTBOX_BATCH_SIZE", 100)
     now = now or timezone.now()
+    _reopen_lost(now)
     sent = 0
     while True:
         if app.conf.task_always_eager:
@@ -119,12 +128,41 @@ def sweep(*, batch_size: int | None = None, now: datetime | None = None) -> Swee
     return SweepResult(sent=sent, pending=pending, purged=purged)
 
 
-def stale_count(*, older_than: timedelta | None = None, now: datetime | None = None) -> int:
-    """How many messages have waited longer than they should (monitoring: /healthz)."""
-    if older_than is None:
-        older_than = timedelta(seconds=_setting("ESSAIM_OUTBOX_STALE_AFTER", 300))
-    limit = (now or timezone.now()) - older_than
-    return OutboxMessage.objects.filter(sent_at__isnull=True, created_at__lt=limit).count()
+def stale_count(*, now: datetime | None = None) -> int:
+    """Messages in trouble (monitoring: /healthz): pending for longer than ESSAIM_OUTBOX_STALE_AFTER
+    (the broker is unreachable, or no sweep runs), or published as often as allowed and never done
+    (the task fails every time)."""
+    now = now or timezone.now()
+    late = now - timedelta(seconds=_setting("ESSAIM_OUTBOX_STALE_AFTER", 300))
+    given_up = Q(
+        completed_at__isnull=True,
+        publications__gte=_setting("ESSAIM_OUTBOX_MAX_PUBLICATIONS", 3),
+        sent_at__lt=now - _redeliver_after(),
+    )
+    return OutboxMessage.objects.filter(Q(sent_at__isnull=True, created_at__lt=late) | given_up).count()
+
+
+def record_completion(
+    sender: Any = None, task_id: str | None = None, state: str | None = None, **kwargs: Any
+) -> None:
+    """Celery's task_postrun signal: a task of the outbox that succeeded is done for good."""
+    if state == "SUCCESS":
+        mark_completed(task_id)
+
+
+def _redeliver_after() -> timedelta:
+    return timedelta(seconds=_setting("ESSAIM_OUTBOX_REDELIVER_AFTER", 3 * 60 * 60))
+
+
+def _reopen_lost(now: datetime) -> int:
+    """Make pending again what was published long ago and never done: the broker lost it (a Redis
+    restarted without persistence, a flush) or its task failed. Longer ago than the visibility
+    timeout, so a task still queued or running behind others is not sent twice for nothing."""
+    return OutboxMessage.objects.filter(
+        sent_at__lt=now - _redeliver_after(),
+        completed_at__isnull=True,
+        publications__lt=_setting("ESSAIM_OUTBOX_MAX_PUBLICATIONS", 3),
+    ).update(sent_at=None, last_error="Not done long after it was published: published again.")
 
 
 def _due(now: datetime) -> Any:
@@ -154,7 +192,7 @@ def _publish(app: Celery, messages: list[OutboxMessage]) -> int:
     try:
         with _connection(app) as connection:
             for message in messages:
-                app.tasks[message.task_name].apply_async(
+                _task(app, message.task_name).apply_async(
                     args=message.args,
                     kwargs=message.kwargs,
                     task_id=str(message.task_id),
@@ -168,7 +206,9 @@ def _publish(app: Celery, messages: list[OutboxMessage]) -> int:
         _record_failure(failed, error, now)
         logger.warning("outbox: %s %s stays pending: %s", failed.task_name, failed.task_id, error)
     if sent:
-        OutboxMessage.objects.filter(pk__in=sent).update(sent_at=now, last_error="")
+        OutboxMessage.objects.filter(pk__in=sent).update(
+            sent_at=now, last_error="", publications=F("publications") + 1
+        )
     return len(sent)
 
 
@@ -178,19 +218,25 @@ def _run_in_process(ids: list[int], *, propagate: bool) -> int:
     ran = 0
     for message in OutboxMessage.objects.filter(pk__in=ids, sent_at__isnull=True).order_by("pk"):
         now = timezone.now()
-        if not OutboxMessage.objects.filter(pk=message.pk, sent_at__isnull=True).update(sent_at=now):
+        claimed = OutboxMessage.objects.filter(pk=message.pk, sent_at__isnull=True).update(
+            sent_at=now, publications=F("publications") + 1
+        )
+        if not claimed:
             continue  # another caller ran it
         try:
-            app.tasks[message.task_name].apply_async(
+            _task(app, message.task_name).apply_async(
                 args=message.args, kwargs=message.kwargs, task_id=str(message.task_id)
             )
         except Exception as error:
-            OutboxMessage.objects.filter(pk=message.pk).update(sent_at=None)
+            OutboxMessage.objects.filter(pk=message.pk).update(
+                sent_at=None, publications=F("publications") - 1
+            )
             _record_failure(message, error, now)
             if propagate:
                 raise
             logger.exception("outbox: %s %s failed in process", message.task_name, message.task_id)
             continue
+        mark_completed(str(message.task_id))
         ran += 1
     return ran
 

@@ -64,7 +64,7 @@ def private_postgres():
 
 
 @pytest.fixture
-def celery_broker(settings):
+def celery_broker(settings, monkeypatch):
     """Switch this process's Celery app from in-process tasks to a broker: `celery_broker(url)`.
     Publishing then goes through the broker, as in production; everything is restored afterwards."""
     previous = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
@@ -72,6 +72,7 @@ def celery_broker(settings):
     def use(url: str) -> None:
         celery_app.close()  # drop connections opened with the previous settings
         settings.CELERY_BROKER_URL = url
+        monkeypatch.setenv("CELERY_BROKER_URL", url)  # Celery reads it before its own configuration
         celery_app.conf.update(broker_url=url, task_always_eager=False)
         outbox.resume()
 

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -188,8 +189,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Publish what the outbox kept while the broker was unreachable.
     "outbox-sweep": {"task": "programmes.tasks.sweep_outbox", "schedule": 60},
-    # Flashcoop follow-ups at +3 and +6 months: create, e-mail, remind, mark unreachable.
-    "flashcoop-follow-ups": {"task": "flashcoop.tasks.run_follow_ups", "schedule": 60 * 60 * 24},
+    # Flashcoop follow-ups at +3 and +6 months: create, e-mail, remind, mark unreachable. Every hour at a
+    # fixed minute (the round is idempotent): a tick lost to a broker outage or a beat restart costs an
+    # hour, where a 24-hour interval restarted with each deployment might never come round.
+    "flashcoop-follow-ups": {"task": "flashcoop.tasks.run_follow_ups", "schedule": crontab(minute=15)},
 }
 
 # Wagtail
@@ -281,10 +284,13 @@ ESSAIM_BENCH = env.bool("ESSAIM_BENCH", default=False)
 ESSAIM_DISCLOSURE_THRESHOLD = 11
 # Outbox (programmes/outbox.py): seconds a publish may wait on the broker per socket operation; rows per
 # sweep transaction; days sent messages are kept (their arguments may hold e-mail addresses); seconds
-# after which a pending message counts as stale on /healthz.
+# after which a pending message counts as stale on /healthz; seconds after which a message published
+# and never done is published again (more than the visibility timeout), and how many times at most.
 ESSAIM_OUTBOX_PUBLISH_TIMEOUT = 0.5
 ESSAIM_OUTBOX_BATCH_SIZE = 100
 ESSAIM_OUTBOX_KEEP_SENT_DAYS = 7
 ESSAIM_OUTBOX_STALE_AFTER = 5 * 60
+ESSAIM_OUTBOX_REDELIVER_AFTER = 3 * 60 * 60
+ESSAIM_OUTBOX_MAX_PUBLICATIONS = 3
 # A CJS assembly votes validly when at least this share of its current members attends.
 ESSAIM_CJS_QUORUM = 0.5

@@ -9,8 +9,10 @@ class OutboxMessage(models.Model):
     """Boîte d'envoi: a Celery task to send, written in the transaction of the change that asks for it.
 
     A row is published to the broker after commit; if the broker is unreachable it stays pending and
-    the sweep (beat, or the `outbox_sweep` command) publishes it later. Sent rows are deleted after a
-    few days: their arguments may hold e-mail addresses and bodies."""
+    the sweep (beat, or the `outbox_sweep` command) publishes it later. A worker records when the task
+    is done; one published long ago and never done (the broker lost it) is published again, a few times
+    at most. Rows are deleted a week after publication: their arguments may hold e-mail addresses and
+    bodies."""
 
     # High-volume rows that no page links to: keep them out of Wagtail's reference index.
     wagtail_reference_index_ignore = True
@@ -25,6 +27,7 @@ class OutboxMessage(models.Model):
     completed_at = models.DateTimeField(
         _("completed at"), null=True, blank=True, help_text=_("When a worker finished the task.")
     )
+    publications = models.PositiveIntegerField(_("publications"), default=0)
     attempts = models.PositiveIntegerField(_("failed attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
 

@@ -2,8 +2,11 @@
 ever holding a request up, and swept out once the broker is back, never twice."""
 
 import json
+import os
 import re
 import socket
+import subprocess
+import sys
 import threading
 import time
 from datetime import timedelta
@@ -26,6 +29,7 @@ from programmes import outbox, tasks
 from programmes.models import OutboxMessage
 from programmes.roles import Role
 from tests.conftest import require_service
+from tests.private_services import private_redis
 from tests.programmes.factories import (
     CohortFactory,
     CoordinatorScopeFactory,
@@ -263,6 +267,51 @@ def test_concurrent_sweeps_publish_each_message_exactly_once(broker):
     assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
 
 
+# --- A broker that loses its queue ---------------------------------------------------------------------
+
+
+def test_a_message_the_broker_lost_is_published_again_hours_later(
+    celery_broker, django_capture_on_commit_callbacks
+):
+    """Redis restarted without persistence (or flushed): the outbox notices the task never ran."""
+    with private_redis(appendonly=False) as server:
+        celery_broker(server.url(1))
+        with django_capture_on_commit_callbacks(execute=True):
+            message = send()
+        server.restart(crash=True)
+        assert queued(server) == []  # lost with Redis's memory
+
+        soon = outbox.sweep(now=timezone.now() + timedelta(hours=1))  # may still be queued or running
+        later = outbox.sweep(now=timezone.now() + timedelta(hours=4))
+
+        assert (soon.sent, later.sent) == (0, 1)
+        assert [body["headers"]["id"] for body in queued(server)] == [str(message.task_id)]
+    message.refresh_from_db()
+    assert message.publications == 2
+
+
+def test_a_message_whose_task_was_done_is_never_published_again(broker, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        message = send()
+    # What the worker's task_postrun signal does when the task has succeeded.
+    outbox.record_completion(task_id=str(message.task_id), state="SUCCESS")
+
+    assert outbox.sweep(now=timezone.now() + timedelta(days=1)).sent == 0
+    assert len(queued(broker)) == 1
+
+
+def test_a_task_that_never_succeeds_is_published_three_times_then_reported(settings):
+    now = timezone.now()
+    message = OutboxMessage.objects.create(
+        task_name=SEND_EMAIL, sent_at=now - timedelta(hours=4), publications=3
+    )
+
+    assert outbox.sweep().sent == 0
+    message.refresh_from_db()
+    assert message.sent_at is not None  # left for people to look at
+    assert outbox.stale_count() == 1
+
+
 # --- Failures, duplicates and retention ----------------------------------------------------------------
 
 
@@ -308,8 +357,10 @@ def test_an_email_delivered_twice_is_sent_once(django_capture_on_commit_callback
 def test_sent_messages_are_deleted_after_a_week_and_pending_ones_never(settings):
     settings.ESSAIM_OUTBOX_KEEP_SENT_DAYS = 7
     now = timezone.now()
-    old_sent = OutboxMessage.objects.create(task_name=SEND_EMAIL, sent_at=now - timedelta(days=8))
-    recent_sent = OutboxMessage.objects.create(task_name=SEND_EMAIL, sent_at=now - timedelta(days=6))
+    old_sent, recent_sent = (
+        OutboxMessage.objects.create(task_name=SEND_EMAIL, sent_at=now - age, completed_at=now - age)
+        for age in (timedelta(days=8), timedelta(days=6))
+    )
     old_pending = OutboxMessage.objects.create(
         task_name=SEND_EMAIL, created_at=now - timedelta(days=30), available_at=now + timedelta(days=1)
     )
@@ -393,3 +444,25 @@ def test_coordinators_do_not_see_the_outbox(client, roles):
     response = client.get("/admin/outboxmessage/")
 
     assertNotContains(response, "Connection refused", status_code=response.status_code)
+
+
+def test_a_sweep_in_a_fresh_process_finds_tasks_no_module_imported_yet(tmp_path):
+    """`manage.py outbox_sweep` from cron: a process where no view or service imported the tasks."""
+    code = (
+        "import django; django.setup()\n"
+        "from celery import current_app\n"
+        "from programmes import outbox\n"
+        "assert 'flashcoop.tasks.run_follow_ups' not in current_app.tasks\n"
+        "print(outbox._task(current_app, 'flashcoop.tasks.run_follow_ups').name)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "MEDIA_ROOT": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "flashcoop.tasks.run_follow_ups"
