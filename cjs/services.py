@@ -40,7 +40,7 @@ from cjs.models import (
     Vote,
     WorkLog,
 )
-from programmes import audit, tasks
+from programmes import audit, outbox, tasks
 from programmes import services as programme_services
 from programmes.access import require_can_manage
 from programmes.choices import ConsentKind, EnrolmentStatus
@@ -363,7 +363,7 @@ def _queue_email(
     with translation.override(language or translation.get_language()):
         subject = "".join(render_to_string(f"cjs/email/{template}_subject.txt", context).splitlines())
         body = render_to_string(f"cjs/email/{template}.txt", context)
-    transaction.on_commit(lambda: tasks.send_email.delay(subject=subject, body=body, to=to))
+    outbox.enqueue(tasks.send_email, subject=subject, body=body, to=to)
 
 
 @transaction.atomic

@@ -36,7 +36,7 @@ from flashcoop.models import (
     MentoringMeeting,
     Production,
 )
-from programmes import access, audit, tasks
+from programmes import access, audit, outbox, tasks
 from programmes import services as core_services
 from programmes.choices import CohortStatus, EnrolmentStatus
 from programmes.models import (
@@ -430,7 +430,7 @@ def _queue_follow_up_email(follow_up: FollowUp, token: str, *, is_reminder: bool
         )
         body = render_to_string("flashcoop/emails/follow_up.txt", context)
     email = person.email
-    transaction.on_commit(lambda: tasks.send_email.delay(subject=subject, body=body, to=[email]))
+    outbox.enqueue(tasks.send_email, subject=subject, body=body, to=[email])
 
 
 @transaction.atomic

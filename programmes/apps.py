@@ -8,7 +8,9 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Programmes")
 
     def ready(self) -> None:
-        from programmes import roles, signals
+        from celery.signals import task_postrun
+
+        from programmes import outbox, roles, signals
         from programmes.demo import register_seeder
         from programmes.demo_network import seed_network
         from programmes.evaluation.demo import seed_evaluation
@@ -28,3 +30,5 @@ class ProgrammesConfig(AppConfig):
         register_seeder(seed_privacy)
         declarations.declare()
         signals.connect()
+        # Workers record when a task of the outbox has done its work (a lost one is published again).
+        task_postrun.connect(outbox.record_completion, weak=False, dispatch_uid="essaim-outbox-completion")

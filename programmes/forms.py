@@ -1,8 +1,7 @@
 from django.contrib.auth.forms import PasswordResetForm
-from django.db import transaction
 from django.template import loader
 
-from programmes import tasks
+from programmes import outbox, tasks
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
@@ -22,6 +21,4 @@ class QueuedPasswordResetForm(PasswordResetForm):
         html_body = (
             loader.render_to_string(html_email_template_name, context) if html_email_template_name else ""
         )
-        transaction.on_commit(
-            lambda: tasks.send_email.delay(subject=subject, body=body, to=[to_email], html_body=html_body)
-        )
+        outbox.enqueue(tasks.send_email, subject=subject, body=body, to=[to_email], html_body=html_body)

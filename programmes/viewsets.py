@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.forms.models import modelform_factory
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms.choosers import BaseFilterForm
@@ -30,6 +31,7 @@ from programmes.models import (
     FacilitatorAssignment,
     Guardian,
     Organisation,
+    OutboxMessage,
     Partnership,
     Person,
     Programme,
@@ -417,6 +419,40 @@ class PersonChooserViewSet(ChooserViewSet):
 person_chooser = PersonChooserViewSet("person_chooser")
 
 
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """View only, whatever the user's other permissions (superusers included)."""
+
+    def user_has_permission(self, user: Any, action: str) -> bool:
+        return action == "view" and bool(super().user_has_permission(user, action))
+
+
+class OutboxMessageAdmin(NationalTeamViewSet):
+    """Read-only for the national team: which tasks wait for the broker, and why (last error)."""
+
+    model = OutboxMessage
+    icon = "mail"
+    menu_label = _("Outbox")
+    inspect_view_enabled = True
+    list_display = ["task_name", "created_at", "sent_at", "completed_at", "attempts", "last_error"]
+    list_filter = ["task_name"]
+    form_fields = ["task_name"]
+    # Its arguments are never shown: they hold e-mail addresses and bodies, password-reset links included.
+    inspect_view_fields = [
+        "task_name",
+        "task_id",
+        "created_at",
+        "available_at",
+        "sent_at",
+        "completed_at",
+        "attempts",
+        "last_error",
+    ]
+
+    @cached_property
+    def permission_policy(self) -> ReadOnlyPermissionPolicy:
+        return ReadOnlyPermissionPolicy(self.model)
+
+
 class ProgrammesAdminGroup(ModelViewSetGroup):
     menu_label = _("Programmes")
     menu_icon = "group"
@@ -435,4 +471,5 @@ class ProgrammesAdminGroup(ModelViewSetGroup):
         FacilitatorAssignmentAdmin,
         CoordinatorScopeAdmin,
         AuditEntryAdmin,
+        OutboxMessageAdmin,
     ]

@@ -18,8 +18,10 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from config.celery import app as celery_app
+from programmes import outbox
 from programmes.roles import sync_role_permissions
 from programmes.security import requires_two_factor
+from tests import private_services
 
 BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/15"
 
@@ -123,3 +125,48 @@ def _force_login_passes_two_factor(monkeypatch):
             verify_second_factor(self, user)
 
     monkeypatch.setattr(Client, "force_login", force_login)
+
+
+# --- Private services for fault tests (tests/private_services.py): never the machine's shared ones ------
+
+
+@pytest.fixture
+def private_redis():
+    """A Redis server of this test only (append-only persistence on, as in production)."""
+    binary = private_services.redis_server_binary()
+    require_service("redis-server binary", binary is not None, "redis-server not in PATH")
+    with private_services.private_redis(appendonly=True) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def private_postgres():
+    """A PostgreSQL cluster of this test session, which fault tests may stop and start."""
+    reason = private_services.postgres_unavailable_reason()
+    require_service("postgresql binaries", not reason, reason)
+    cluster = private_services.PrivatePostgres()
+    try:
+        cluster.init()
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.destroy()
+
+
+@pytest.fixture
+def celery_broker(settings, monkeypatch):
+    """Switch this process's Celery app from in-process tasks to a broker: `celery_broker(url)`.
+    Publishing then goes through the broker, as in production; everything is restored afterwards."""
+    previous = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
+
+    def use(url: str) -> None:
+        celery_app.close()  # drop connections opened with the previous settings
+        settings.CELERY_BROKER_URL = url
+        monkeypatch.setenv("CELERY_BROKER_URL", url)  # Celery reads it before its own configuration
+        celery_app.conf.update(broker_url=url, task_always_eager=False)
+        outbox.resume()
+
+    yield use
+    celery_app.close()
+    celery_app.conf.update(previous)
+    outbox.resume()

@@ -4,7 +4,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db import models, transaction
+from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -39,6 +39,7 @@ from cms.selectors import (
     public_partnerships,
 )
 from programmes.models import Cohort
+from programmes.outbox import enqueue
 from programmes.tasks import send_email
 
 NEWS_PER_PAGE = 10
@@ -397,4 +398,4 @@ class FormPage(PublicPageMixin, AbstractEmailForm):
         addresses = [address.strip() for address in self.to_address.split(",") if address.strip()]
         subject = self.subject or str(self.title)
         body = self.render_email(form)
-        transaction.on_commit(lambda: send_email.delay(subject=subject, body=body, to=addresses))
+        enqueue(send_email, subject=subject, body=body, to=addresses)

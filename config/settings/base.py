@@ -6,6 +6,7 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -113,11 +114,12 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set, so every web node shares one cache; process memory otherwise.
+# While Redis is down the cache misses instead of failing the request (config/cache.py).
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
@@ -216,26 +218,50 @@ DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Essaim <no-re
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery: without a broker, tasks run eagerly in-process so a bare machine needs nothing else.
+# What these settings guarantee, and the tests that prove it: docs/reliability.md.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# A message is acknowledged once its task has run, and handed back to the queue when the process
+# running it dies (killed, out of memory): a task is never lost with its worker. Hence idempotent tasks.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# No result backend: nothing reads results, and a backend on a dead Redis blocks `.delay()` for ~19 s.
 CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 1}
+# Redis hands an unacknowledged message to another worker after this long: longer than any task
+# (the longest, a season's follow-up round or a certificate batch, takes minutes), so a slow task is
+# not run twice in parallel; a worker that vanished entirely has its task redelivered after it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 2 * 60 * 60,
+    "socket_connect_timeout": 1,
+    # A Redis that vanishes without closing the connection (failover, NAT) must not hang a worker or beat.
+    "socket_timeout": 10,
+}
+# Requests never publish directly: they write to the outbox (programmes/outbox.py), which publishes
+# after commit with its own short timeouts and no retry, and a sweep publishes what is left.
+CELERY_TASK_PUBLISH_RETRY = False
+# A worker that loses the broker mid-task finishes the task (its e-mail goes out now); should the
+# acknowledgement be lost with the connection, Redis redelivers after the visibility timeout and the
+# idempotent task finds its work done.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic tasks run by `celery -A config beat` (crontab times in CELERY_TIMEZONE).
 CELERY_BEAT_SCHEDULE = {
-    # Flashcoop follow-ups at +3 and +6 months: create, e-mail, remind, mark unreachable.
-    "flashcoop-follow-ups": {"task": "flashcoop.tasks.run_follow_ups", "schedule": 60 * 60 * 24},
     # Evaluation campaigns: invitations of the open waves, e-mailed links, one reminder.
     "evaluation-campaigns": {"task": "programmes.evaluation.tasks.run_campaigns", "schedule": 60 * 60 * 24},
     # Training: delete connection-log entries older than ESSAIM_LMS_CONNECTION_LOG_DAYS.
     "lms-purge-connection-log": {"task": "lms.tasks.purge_connection_log", "schedule": 60 * 60 * 24},
     # Personal data past their retention are anonymised (docs/privacy.md), statistics untouched.
     "privacy-retention": {"task": "programmes.tasks.apply_retention", "schedule": 60 * 60 * 24},
+    # Publish what the outbox kept while the broker was unreachable.
+    "outbox-sweep": {"task": "programmes.tasks.sweep_outbox", "schedule": 60},
+    # Flashcoop follow-ups at +3 and +6 months: create, e-mail, remind, mark unreachable. Every hour at a
+    # fixed minute (the round is idempotent): a tick lost to a broker outage or a beat restart costs an
+    # hour, where a 24-hour interval restarted with each deployment might never come round.
+    "flashcoop-follow-ups": {"task": "flashcoop.tasks.run_follow_ups", "schedule": crontab(minute=15)},
 }
 # Task modules outside an app's tasks.py (autodiscovery finds only those).
 CELERY_IMPORTS = ["programmes.evaluation.tasks"]
@@ -385,6 +411,10 @@ LOGGING = {
     },
 }
 
+# Rate limits (django-ratelimit) count in the cache: while Redis is down they let requests through
+# rather than refusing every public form and login (an outage must not lock people out).
+RATELIMIT_FAIL_OPEN = True
+
 # Essaim's own knobs.
 # Benchmarks only (`make bench`): routes the floor view and lets generate_scale_data run with debug off.
 ESSAIM_BENCH = env.bool("ESSAIM_BENCH", default=False)
@@ -412,6 +442,16 @@ ESSAIM_DISCLOSURE_SMALL_GROUP = 30
 ESSAIM_DISCLOSURE_MIN_CONTRIBUTORS = 3
 # ...and none of them contributes more than this share of it.
 ESSAIM_DISCLOSURE_DOMINANCE = 0.85
+# Outbox (programmes/outbox.py): seconds a publish may wait on the broker per socket operation; rows per
+# sweep transaction; days sent messages are kept (their arguments may hold e-mail addresses); seconds
+# after which a pending message counts as stale on /healthz; seconds after which a message published
+# and never done is published again (more than the visibility timeout), and how many times at most.
+ESSAIM_OUTBOX_PUBLISH_TIMEOUT = 0.5
+ESSAIM_OUTBOX_BATCH_SIZE = 100
+ESSAIM_OUTBOX_KEEP_SENT_DAYS = 7
+ESSAIM_OUTBOX_STALE_AFTER = 5 * 60
+ESSAIM_OUTBOX_REDELIVER_AFTER = 3 * 60 * 60
+ESSAIM_OUTBOX_MAX_PUBLICATIONS = 3
 # A CJS assembly votes validly when at least this share of its current members attends.
 ESSAIM_CJS_QUORUM = 0.5
 # Scheme and host printed on certificates (their QR code and verification link); the admin's by default.

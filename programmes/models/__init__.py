@@ -15,6 +15,7 @@ from programmes.models.evaluation import (
 )
 from programmes.models.geography import Commune, Department, Region
 from programmes.models.organisations import Organisation
+from programmes.models.outbox import OutboxMessage
 from programmes.models.people import Consent, Guardian, Person
 from programmes.models.privacy import PrivacyRequest
 from programmes.models.programmes import Edition, Programme
@@ -42,6 +43,7 @@ __all__ = [
     "Item",
     "Option",
     "Organisation",
+    "OutboxMessage",
     "PartnerContact",
     "Partnership",
     "Person",

@@ -28,6 +28,7 @@ from programmes.models import (
     Item,
     Option,
     Organisation,
+    OutboxMessage,
     PartnerContact,
     Partnership,
     Person,
@@ -158,6 +159,25 @@ def declare() -> None:
         fields=["requester_name", "notes"],
         subjects=["person"],
         staff=["handled_by"],
+    )
+    register_purpose(
+        Purpose(
+            "task_delivery",
+            _("Delivery of e-mails and background tasks"),
+            _(
+                "Tasks written with the change that needs them (an e-mail to send, a certificate to "
+                "issue) and handed to the workers, so that none is lost when a service restarts; their "
+                "arguments may hold an e-mail address or a name."
+            ),
+            _("Legitimate interest of the network (security of processing)"),
+            "outbox",
+        )
+    )
+    classify(
+        OutboxMessage,
+        purpose="task_delivery",
+        fields=["args", "kwargs"],
+        note=_("Deleted a few days after the task was handed to the workers (outbox sweep)."),
     )
     classify(
         AuditEntry,

@@ -190,6 +190,17 @@ RULES: dict[str, RetentionRule] = {
             % {"days": connection_log_days()}
         ),
     ),
+    "outbox": RetentionRule(
+        "outbox",
+        lambda: (
+            ngettext(
+                "%(days)s day after the task was handed to the workers",
+                "%(days)s days after the task was handed to the workers",
+                int(getattr(settings, "ESSAIM_OUTBOX_KEEP_SENT_DAYS", 7)),
+            )
+            % {"days": int(getattr(settings, "ESSAIM_OUTBOX_KEEP_SENT_DAYS", 7))}
+        ),
+    ),
     "audit": RetentionRule(
         "audit",
         lambda: _("Kept as the proof of who did what; it names people only by an internal number"),

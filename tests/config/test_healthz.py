@@ -1,8 +1,12 @@
+from datetime import timedelta
 from unittest import mock
 
 from django.db import OperationalError
+from django.utils import timezone
 
 import pytest
+
+from programmes.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -14,6 +18,7 @@ def test_healthz_reports_ok_with_every_configured_part(client):
     body = response.json()
     assert body["status"] == "ok"
     assert body["database"] == "ok"
+    assert body["outbox_stale"] == 0
 
 
 def test_healthz_answers_503_when_the_database_is_down(client):
@@ -24,20 +29,22 @@ def test_healthz_answers_503_when_the_database_is_down(client):
     assert response.json() == {**response.json(), "status": "error", "database": "error"}
 
 
-def test_healthz_answers_503_when_a_configured_broker_is_unreachable(client, settings):
+def test_healthz_says_degraded_but_answers_200_when_a_configured_broker_is_unreachable(client, settings):
+    # Requests keep working without the broker (tasks wait in the outbox): the node stays in rotation.
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
 
     response = client.get("/healthz")
 
-    assert response.status_code == 503
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
     assert response.json()["broker"] == "error"
 
 
-def test_healthz_answers_503_when_a_configured_cache_is_unreachable(client, settings):
+def test_healthz_says_degraded_but_answers_200_when_a_configured_cache_is_unreachable(client, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.ResilientRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 0.2},
         }
@@ -45,8 +52,24 @@ def test_healthz_answers_503_when_a_configured_cache_is_unreachable(client, sett
 
     response = client.get("/healthz")
 
-    assert response.status_code == 503
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
     assert response.json()["cache"] == "error"
+
+
+def test_healthz_counts_outbox_messages_pending_for_too_long(client):
+    now = timezone.now()
+    OutboxMessage.objects.create(task_name="programmes.tasks.send_email", created_at=now - timedelta(hours=1))
+    OutboxMessage.objects.create(task_name="programmes.tasks.send_email")  # just written: not late yet
+    OutboxMessage.objects.create(
+        task_name="programmes.tasks.send_email", created_at=now - timedelta(hours=1), sent_at=now
+    )
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
+    assert response.json()["outbox_stale"] == 1
 
 
 def test_pages_are_never_framed_but_the_admin_preview_may_frame_the_site(client):
