@@ -198,7 +198,8 @@ def paired_table(results: Sequence[PairedResult], rules: Rules) -> PublishedTabl
     table = Table(rows=[row.code for row in rows_in], columns=[PAIRS, *CHANGE_COLUMNS], values={})
     for result in rows_in:
         change = result.change
-        assert isinstance(change, PairedChange)
+        if not isinstance(change, PairedChange):
+            raise TypeError(f"expected PairedChange, got {type(change).__name__}")
         counts = {"worse": change.worse, "same": change.same, "improved": change.improved}
         for code, count in counts.items():
             table.values[(result.code, code)] = count
@@ -208,7 +209,8 @@ def paired_table(results: Sequence[PairedResult], rules: Rules) -> PublishedTabl
     rows = []
     for result in rows_in:
         change = result.change
-        assert isinstance(change, PairedChange)
+        if not isinstance(change, PairedChange):
+            raise TypeError(f"expected PairedChange, got {type(change).__name__}")
         cells = {code: _cell(protected, result.code, code) for code in [PAIRS, *CHANGE_COLUMNS]}
         shown = change.pairs >= rules.threshold
         statistics = {
@@ -247,7 +249,8 @@ def mcnemar_table(results: Sequence[PairedResult], rules: Rules) -> PublishedTab
     table = Table(rows=[row.code for row in rows_in], columns=[*MCNEMAR_COLUMNS, PAIRS], values={})
     for result in rows_in:
         change = result.change
-        assert isinstance(change, McNemarResult)
+        if not isinstance(change, McNemarResult):
+            raise TypeError(f"expected McNemarResult, got {type(change).__name__}")
         for code in MCNEMAR_COLUMNS:
             table.values[(result.code, code)] = getattr(change, code)
         table.values[(result.code, PAIRS)] = change.pairs
@@ -256,7 +259,8 @@ def mcnemar_table(results: Sequence[PairedResult], rules: Rules) -> PublishedTab
     rows = []
     for result in rows_in:
         change = result.change
-        assert isinstance(change, McNemarResult)
+        if not isinstance(change, McNemarResult):
+            raise TypeError(f"expected McNemarResult, got {type(change).__name__}")
         cells = {code: _cell(protected, result.code, code) for code in [*MCNEMAR_COLUMNS, PAIRS]}
         shown = change.pairs >= rules.threshold
         cells["p_value"] = (
