@@ -15,6 +15,7 @@ from cms.cache import invalidate_pages
 from cms.models import ImpactReportPage, ReportSnapshot
 from cms.pdf import report_pdf
 from cms.reports import compute_report
+from programmes import outbox
 from programmes.disclosure import RULES_VERSION
 
 
@@ -45,7 +46,7 @@ def freeze_report(
     snapshot.save()
     snapshot_id = snapshot.pk
     transaction.on_commit(invalidate_pages)
-    transaction.on_commit(lambda: tasks.render_report_pdf.delay(snapshot_id))
+    outbox.enqueue(tasks.render_report_pdf, snapshot_id)
     return snapshot
 
 

@@ -38,7 +38,7 @@ from lms.models import (
     QuizAttempt,
 )
 from lms.models.certificates import new_code
-from programmes import access, audit
+from programmes import access, audit, outbox
 from programmes import tasks as programme_tasks
 from programmes.models import Cohort, Person
 
@@ -134,7 +134,7 @@ def complete_course_if_done(enrolment: CourseEnrolment) -> bool:
         enrolment.completed_at = now
         if enrolment.course.has_certificate:
             enrolment_id = enrolment.pk
-            transaction.on_commit(lambda: tasks.issue_certificate.delay(enrolment_id))
+            outbox.enqueue(tasks.issue_certificate, enrolment_id)
     else:
         enrolment.refresh_from_db(fields=["completed_at"])
     return True
@@ -349,7 +349,7 @@ def _notify_holder(certificate: Certificate) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         subject = "".join(render_to_string("lms/email/certificate_issued_subject.txt", context).splitlines())
         body = render_to_string("lms/email/certificate_issued.txt", context)
-    transaction.on_commit(lambda: programme_tasks.send_email.delay(subject=subject, body=body, to=[email]))
+    outbox.enqueue(programme_tasks.send_email, subject=subject, body=body, to=[email])
 
 
 def issue_certificate(

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from programmes import access, audit, tasks
+from programmes import access, audit, outbox, tasks
 from programmes.choices import (
     NO,
     NO_OPINION,
@@ -323,7 +323,7 @@ def _queue_invitation_email(invitation: Invitation, token: str, *, is_reminder: 
         ) % {"title": invitation.campaign.questionnaire.title}
         body = render_to_string("programmes/evaluation/emails/invitation.txt", context)
     email = person.email
-    transaction.on_commit(lambda: tasks.send_email.delay(subject=subject, body=body, to=[email]))
+    outbox.enqueue(tasks.send_email, subject=subject, body=body, to=[email])
 
 
 def _submitted_elsewhere() -> Exists:

@@ -23,7 +23,7 @@ from tests.programmes.factories import UserFactory
 
 # The worker's thread has its own database connection and sees committed rows only (the outbox row, and
 # the task's record of completion): transactional tests, where requests commit as in production.
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.services]
 
 BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/15"
 

@@ -73,7 +73,7 @@ def sent_emails(directory) -> list:
     return messages
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_while_redis_is_down_requests_succeed_and_their_emails_go_out_once_it_is_back(
     private_redis, celery_broker, settings, client, tmp_path
 ):

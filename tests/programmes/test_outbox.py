@@ -233,7 +233,7 @@ def test_publishing_an_already_sent_message_sends_nothing(broker, django_capture
     assert len(queued(broker)) == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_sweeps_publish_each_message_exactly_once(broker):
     require_service("postgresql", connection.vendor == "postgresql", "row locks need PostgreSQL")
     messages = OutboxMessage.objects.bulk_create(
