@@ -82,6 +82,16 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
                     break
         return parts
 
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        # Wagtail's live preview renders the page through the middleware as if at its public address,
+        # so the answer arrives here with the public site's policy (frame-ancestors 'none'): under the
+        # admin the admin's policy replaces it, or the preview panel could not frame the page.
+        if any(request.path_info.startswith(prefix) for prefix, _directives in settings.ESSAIM_CSP_BY_PREFIX):
+            for header in ("Content-Security-Policy", "Content-Security-Policy-Report-Only"):
+                if header in response:
+                    del response[header]
+        return super().process_response(request, response)
+
 
 class TwoFactorMiddleware(VerifyUserMiddleware):
     """wagtail-2fa's middleware, with Essaim's rule for who needs the second factor

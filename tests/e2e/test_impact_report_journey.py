@@ -29,13 +29,6 @@ def add_block(page: Page, label: re.Pattern[str]) -> None:
     page.get_by_role("option", name=label).click()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Known bug, open in the evaluation issue: since the merge with two-factor authentication and the "
-        "strict CSP, the admin's live preview of a report shows an empty frame; strict, so the fix shows."
-    ),
-)
 @pytest.mark.usefixtures("demo_data")
 def test_the_national_team_builds_previews_and_publishes_a_report_a_visitor_reads_it(
     page: Page, browser: Browser, live_server, tmp_path: Path
