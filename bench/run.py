@@ -106,7 +106,8 @@ def prepare(label: str, scale: float, keep: bool) -> tuple[dict[str, str], dict[
     env = environment(url)
     timings: dict[str, float] = {}
     if keep and probe_safe(env):
-        log(f"{label}: reusing the generated database")
+        log(f"{label}: reusing the generated database (migrated to the current code)")
+        manage(env, "migrate", "--noinput", "-v0")
         return env, timings
     log(f"{label}: fresh database {url}")
     reset_database(url)

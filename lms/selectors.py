@@ -55,6 +55,8 @@ class LessonState:
     module: ModulePage
     completed_at: datetime.datetime | None
     is_new: bool
+    # The learner's heartbeat seconds on this lesson, when read with the lesson (None: not read).
+    connected_seconds: int | None = None
 
     @property
     def is_completed(self) -> bool:
@@ -144,8 +146,11 @@ class CourseStructure:
     lessons: list[tuple[LessonPage, ModulePage]]
 
 
-def course_structures(courses: Sequence[CoursePage]) -> dict[int, CourseStructure]:
-    """Live modules and lessons of these courses in page order, in two queries."""
+def course_structures(courses: Sequence[CoursePage], *, learner: Any = None) -> dict[int, CourseStructure]:
+    """Live modules and lessons of these courses in page order, in two queries.
+
+    With a learner, each lesson also carries the learner's completion time (`learner_completed_at`) and
+    heartbeat seconds (`learner_seconds`), read by subqueries of the same query."""
     if not courses:
         return {}
     by_path = {course.path: course for course in courses}
@@ -163,6 +168,20 @@ def course_structures(courses: Sequence[CoursePage]) -> dict[int, CourseStructur
     lessons = (
         LessonPage.objects.live().filter(lesson_filter).defer("body").select_related("quiz").order_by("path")
     )
+    if learner is not None:
+        lessons = lessons.annotate(
+            learner_completed_at=Subquery(
+                LessonCompletion.objects.filter(user=learner, lesson=OuterRef("pk")).values("completed_at")[
+                    :1
+                ]
+            ),
+            learner_seconds=Subquery(
+                LessonTime.objects.filter(user=learner, lesson=OuterRef("pk"))
+                .values("lesson")
+                .annotate(total=Sum("seconds"))
+                .values("total")
+            ),
+        )
     for lesson in lessons:
         parent = modules.get(lesson.path[:-STEPLEN])
         if parent is None:  # under a module that is not live: out of the course for now
@@ -175,37 +194,59 @@ def _progress(
     course: CoursePage,
     structure: CourseStructure,
     enrolment: CourseEnrolment | None,
-    completed: dict[int, datetime.datetime],
+    completed: dict[int, datetime.datetime] | None,
 ) -> CourseProgress:
+    """`completed` None: the lessons carry the learner's annotations (course_structures(learner=...))."""
     states = []
     for lesson, module in structure.lessons:
-        completed_at = completed.get(lesson.pk)
+        connected_seconds = None
+        if completed is None:
+            completed_at = getattr(lesson, "learner_completed_at", None)
+            connected_seconds = int(getattr(lesson, "learner_seconds", None) or 0)
+        else:
+            completed_at = completed.get(lesson.pk)
         is_new = bool(
             enrolment is not None
             and completed_at is None
             and lesson.first_published_at is not None
             and lesson.first_published_at > enrolment.seen_at
         )
-        states.append(LessonState(lesson=lesson, module=module, completed_at=completed_at, is_new=is_new))
+        states.append(
+            LessonState(
+                lesson=lesson,
+                module=module,
+                completed_at=completed_at,
+                is_new=is_new,
+                connected_seconds=connected_seconds,
+            )
+        )
     return CourseProgress(course=course, enrolment=enrolment, modules=structure.modules, lessons=states)
 
 
 def progress_for(user: Any, courses: Sequence[CoursePage]) -> dict[int, CourseProgress]:
-    """Each course's progress for one learner (not enrolled: no enrolment, nothing done), in four queries."""
-    structures = course_structures(courses)
+    """Each course's progress for one learner (not enrolled: no enrolment, nothing done), in three queries.
+
+    The lessons carry the learner's completions and connected seconds, the enrolments the minutes of
+    live sessions attended (`attended_minutes`), so time_summaries needs no query of its own."""
+    is_learner = bool(getattr(user, "is_authenticated", False))
+    structures = course_structures(courses, learner=user if is_learner else None)
     enrolments: dict[int, CourseEnrolment] = {}
-    completed: dict[int, datetime.datetime] = {}
-    if getattr(user, "is_authenticated", False) and courses:
+    completed: dict[int, datetime.datetime] | None = {} if not is_learner else None
+    if is_learner and courses:
+        attended = (
+            LiveAttendance.objects.filter(
+                _confirmed_present(), user=user, session__course_id=OuterRef("course_id")
+            )
+            .values("user")
+            .annotate(total=Sum("minutes_attended"))
+            .values("total")
+        )
         enrolments = {
             enrolment.course_id: enrolment
-            for enrolment in CourseEnrolment.objects.filter(user=user, course__in=[c.pk for c in courses])
+            for enrolment in CourseEnrolment.objects.filter(
+                user=user, course__in=[c.pk for c in courses]
+            ).annotate(attended_minutes=Subquery(attended))
         }
-        lesson_ids = [lesson.pk for s in structures.values() for lesson, _module in s.lessons]
-        completed = dict(
-            LessonCompletion.objects.filter(user=user, lesson_id__in=lesson_ids).values_list(
-                "lesson_id", "completed_at"
-            )
-        )
     return {
         course.pk: _progress(course, structures[course.pk], enrolments.get(course.pk), completed)
         for course in courses
@@ -874,7 +915,8 @@ def attended_live_minutes(user: Any, course: CoursePage) -> int:
 
 
 def time_summaries(user: Any, progresses: Sequence[CourseProgress]) -> dict[int, TimeSummary]:
-    """Course id -> one learner's time summary, for courses whose progress is computed (two queries)."""
+    """Course id -> one learner's time summary, for courses whose progress is computed: no query when the
+    progress came from progress_for (which reads the time with the lessons), else two."""
     if not progresses or not getattr(user, "is_authenticated", False):
         return {}
     structures = {
@@ -883,8 +925,20 @@ def time_summaries(user: Any, progresses: Sequence[CourseProgress]) -> dict[int,
         )
         for progress in progresses
     }
-    connected = connected_seconds_by([user.pk], structures)
-    attended = attended_minutes_by([user.pk], structures)
+    if all(state.connected_seconds is not None for progress in progresses for state in progress.lessons):
+        connected = {
+            (user.pk, progress.course.pk): sum(state.connected_seconds or 0 for state in progress.lessons)
+            for progress in progresses
+        }
+    else:
+        connected = connected_seconds_by([user.pk], structures)
+    if all(hasattr(progress.enrolment, "attended_minutes") for progress in progresses):
+        attended = {
+            (user.pk, progress.course.pk): int(getattr(progress.enrolment, "attended_minutes", 0) or 0)
+            for progress in progresses
+        }
+    else:
+        attended = attended_minutes_by([user.pk], structures)
     return {
         progress.course.pk: TimeSummary(
             estimated_minutes=completed_activity_minutes(

@@ -17,6 +17,25 @@ from lms.models.quizzes import Quiz
 from programmes.models import Organisation
 
 
+def route_to_child(
+    parent: Page,
+    request: HttpRequest,
+    path_components: list[str],
+    model: type[Page],
+    related: tuple[str, ...] = (),
+) -> Any:
+    """Page.route, reading the child as its own type in one query (Wagtail reads the base page, then the
+    specific one). Children of another type, and unknown slugs, take Wagtail's own way."""
+    if path_components:
+        child = (
+            model.objects.child_of(parent).select_related(*related).filter(slug=path_components[0]).first()
+        )
+        if child is not None:
+            child._cached_parent_obj = parent
+            return child.route(request, path_components[1:])
+    return Page.route(parent, request, path_components)
+
+
 class TrainingProvider(models.Model):
     """Organisme de formation: the organisation whose identity appears on its courses' certificates."""
 
@@ -67,6 +86,9 @@ class CourseIndexPage(Page):
     class Meta:
         verbose_name = _("course catalogue")
         verbose_name_plural = _("course catalogues")
+
+    def route(self, request: HttpRequest, path_components: list[str]) -> Any:
+        return route_to_child(self, request, path_components, CoursePage, ("provider",))
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         from lms import selectors
@@ -159,6 +181,9 @@ class CoursePage(Page):
             ),
         ]
 
+    def route(self, request: HttpRequest, path_components: list[str]) -> Any:
+        return route_to_child(self, request, path_components, ModulePage)
+
     @property
     def objective_texts(self) -> list[str]:
         return [str(item.value) for item in self.objectives]
@@ -198,6 +223,9 @@ class ModulePage(Page):
     class Meta:
         verbose_name = _("module")
         verbose_name_plural = _("modules")
+
+    def route(self, request: HttpRequest, path_components: list[str]) -> Any:
+        return route_to_child(self, request, path_components, LessonPage, ("quiz",))
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         from lms import page_views

@@ -267,3 +267,37 @@ def test_the_learner_time_page_runs_a_flat_number_of_queries(client):
     many = count_queries(client, url)
 
     assert few == many
+
+
+def test_the_learners_course_page_runs_at_most_15_queries_from_5_to_50_lessons(client):
+    """The benchmark's target for the course page: completions, connected time and attended minutes
+    are read with the lessons and the enrolment, so lessons and time add no query."""
+    course = factories.course()
+    module = factories.module(course)
+    user = UserFactory()
+    enrolment = CourseEnrolment.objects.create(user=user, course=course)
+    client.force_login(user)
+
+    def add(count):
+        for _ in range(count):
+            lesson = factories.lesson(module)
+            services.complete_lesson(enrolment=enrolment, lesson=lesson)
+            give_time(user, lesson, 60)
+            session = factories.live_session(course, starts_in_minutes=-120, duration_minutes=30)
+            LiveAttendance.objects.create(
+                session=session,
+                user=user,
+                status=LiveAttendanceStatus.PRESENT,
+                minutes_attended=20,
+                confirmed_at=timezone.now(),
+            )
+
+    add(5)
+    few = count_queries(client, course.url)
+    add(45)
+    many = count_queries(client, course.url)
+
+    assert few == many <= 15
+    summary = selectors.time_summaries(user, [selectors.course_progress(user, course)])[course.pk]
+    # 50 lessons of 10 minutes, 50 sessions of 20 confirmed minutes, 50 minutes connected.
+    assert summary == selectors.TimeSummary(estimated_minutes=50 * 10 + 50 * 20, connected_seconds=50 * 60)
