@@ -189,9 +189,14 @@ def import_participants(count: int) -> dict[str, float]:
         for cohort in [cohorts[index % len(cohorts)]]
     )
     content = (header + "\n".join(rows) + "\n").encode()
-    started = time.perf_counter()
-    result = run_import("participants", content)
-    elapsed = time.perf_counter() - started
+    from django.db import transaction
+
+    # Rolled back afterwards, so that a database kept for the next run (--keep) stays as generated.
+    with transaction.atomic():
+        started = time.perf_counter()
+        result = run_import("participants", content)
+        elapsed = time.perf_counter() - started
+        transaction.set_rollback(True)
     errors = getattr(result, "errors", [])
     return {
         "participants": count,

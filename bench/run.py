@@ -183,6 +183,8 @@ def load(port: int, endpoint: dict[str, object], duration: int) -> dict[str, flo
 def run_scale(label: str, scale: float, duration: int, keep: bool) -> dict[str, object]:
     env, timings = prepare(label, scale, keep)
     manage(env, "collectstatic", "--noinput", "-v0")  # debug off: pages need the static manifest
+    # Both scales share REDIS_URL: what the other database left in the cache must not be served.
+    manage(env, "shell", "-c", "from django.core.cache import cache; cache.clear()")
     endpoints = probe(env, "targets")
     assert isinstance(endpoints, list)
     server, port = serve(env)

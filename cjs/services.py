@@ -40,7 +40,7 @@ from cjs.models import (
     Vote,
     WorkLog,
 )
-from programmes import audit, outbox, tasks
+from programmes import audit, figures, outbox, tasks
 from programmes import services as programme_services
 from programmes.access import require_can_manage
 from programmes.choices import ConsentKind, EnrolmentStatus
@@ -187,6 +187,7 @@ def mark_done(
         # The database's constraints stand behind the batch; clean() checks membership and the hours.
         log.full_clean(validate_constraints=False)
     WorkLog.objects.bulk_create(logs)
+    figures.data_changed()  # bulk writes send no signal
     contract.full_clean()
     contract.save(update_fields=fields)
     audit.record(actor=by, action="cjs.contract.done", target=contract, work_logs=len(logs))

@@ -36,7 +36,7 @@ from flashcoop.models import (
     MentoringMeeting,
     Production,
 )
-from programmes import access, audit, outbox, tasks
+from programmes import access, audit, figures, outbox, tasks
 from programmes import services as core_services
 from programmes.choices import CohortStatus, EnrolmentStatus
 from programmes.models import (
@@ -404,6 +404,7 @@ def schedule_follow_ups(*, today: datetime.date) -> list[FollowUp]:
             created.append(follow_up)
     # A concurrent run may have created some already: the unique constraint keeps one of each.
     FollowUp.objects.bulk_create(created, ignore_conflicts=True)
+    figures.data_changed()  # bulk writes send no signal
     return created
 
 
@@ -508,6 +509,8 @@ def run_follow_ups(*, now: datetime.datetime | None = None) -> dict[str, int]:
         enrolment__person__email="",
         due_date__lte=today - UNREACHABLE_WITHOUT_EMAIL,
     ).update(status=FollowUpStatus.UNREACHABLE)
+    if unreachable:
+        figures.data_changed()  # updates send no signal
     return {"created": len(created), "sent": sent, "reminded": reminded, "unreachable": unreachable}
 
 

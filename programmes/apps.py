@@ -10,7 +10,7 @@ class ProgrammesConfig(AppConfig):
     def ready(self) -> None:
         from celery.signals import task_postrun
 
-        from programmes import outbox, roles, signals
+        from programmes import figures, outbox, roles, signals
         from programmes.demo import register_seeder
         from programmes.demo_network import seed_network
         from programmes.evaluation.demo import seed_evaluation
@@ -30,5 +30,6 @@ class ProgrammesConfig(AppConfig):
         register_seeder(seed_privacy)
         declarations.declare()
         signals.connect()
+        figures.connect()
         # Workers record when a task of the outbox has done its work (a lost one is published again).
         task_postrun.connect(outbox.record_completion, weak=False, dispatch_uid="essaim-outbox-completion")

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from programmes import audit
+from programmes import audit, figures
 from programmes.access import require_can_manage
 from programmes.choices import AttendanceStatus, EnrolmentStatus, ExitReason
 from programmes.models import Attendance, Cohort, Enrolment, EnrolmentStatusChange, Person, Session
@@ -92,4 +92,5 @@ def record_attendance(*, session: Session, marks: Mapping[int, str], by: Any = N
         saved.append(attendance)
     Attendance.objects.bulk_create([attendance for attendance in saved if attendance.pk is None])
     Attendance.objects.bulk_update([attendance for attendance in saved if attendance.pk], ["status"])
+    figures.data_changed()  # bulk writes send no signal
     return saved

@@ -136,6 +136,22 @@ def edition_statistics(
     return result
 
 
+def scoped_edition_statistics(
+    user: Any, *, programme: Programme, edition_year: int, region: Region | None = None
+) -> dict[str, Any]:
+    """edition_statistics over the cohorts a user staffs, computed once per data generation and scope."""
+    from programmes import access, figures
+
+    def compute() -> dict[str, Any]:
+        cohorts = None if access.sees_everything(user) else access.staffed_cohorts(user)
+        return edition_statistics(
+            programme=programme, edition_year=edition_year, cohorts=cohorts, region=region
+        )
+
+    key = ("edition_statistics", figures.scope_key(user), programme.pk, edition_year, region and region.pk)
+    return figures.cached(key, compute)
+
+
 def _cohort_figures(counted: QuerySet[Cohort], *, programme: Programme, edition_year: int) -> dict[str, Any]:
     # Communes already reached by the programme in an earlier edition, whoever's scope they are in.
     earlier_communes = (

@@ -25,7 +25,7 @@ from programmes.permissions import role_required
 from programmes.privacy import export as privacy_export
 from programmes.privacy import services as privacy_services
 from programmes.roles import Role
-from programmes.statistics import edition_statistics
+from programmes.statistics import scoped_edition_statistics
 
 STAFF_ROLES = (Role.FACILITATOR, Role.COORDINATOR, Role.FABRIQUE)
 # Short labels for the attendance sheet's segmented buttons (the full labels do not fit a phone row).
@@ -80,11 +80,8 @@ def _dashboard_scope(request: HttpRequest) -> selectors.DashboardScope:
 def _key_figures(user: Any, scope: selectors.DashboardScope) -> list[tuple[str, str]]:
     if scope.programme is None or scope.year is None:
         return []
-    figures = edition_statistics(
-        programme=scope.programme,
-        edition_year=scope.year,
-        cohorts=None if access.sees_everything(user) else access.staffed_cohorts(user),
-        region=scope.region,
+    figures = scoped_edition_statistics(
+        user, programme=scope.programme, edition_year=scope.year, region=scope.region
     )
     return [
         (_("Cohorts"), formats.number_format(figures["cohorts"])),
@@ -135,7 +132,7 @@ def _members_chart(rows: list[selectors.CohortRow]) -> dict[str, Any] | None:
 @role_required(Role.COORDINATOR, Role.FABRIQUE)
 def coordinator_home(request: HttpRequest) -> HttpResponse:
     scope = _dashboard_scope(request)
-    rows = selectors.cohort_table(selectors.dashboard_cohorts(request.user, scope))
+    rows = selectors.dashboard_rows(request.user, scope)
     query = urlencode(scope.query)
     return render(
         request,

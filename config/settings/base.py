@@ -111,6 +111,11 @@ TEMPLATES = [
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if "postgresql" in DATABASES["default"]["ENGINE"] and not env.bool("DATABASE_JIT", default=False):
+    # PostgreSQL's JIT compiles the plan of any query it deems costly: tens of milliseconds spent on the
+    # dashboards' correlated counts, which run in a few. Off for this short-query workload.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set, so every web node shares one cache; process memory otherwise.
@@ -203,6 +208,9 @@ ESSAIM_UPLOAD_LIMITS = {
     "csv": 5 * 1024 * 1024,
     "archive": 100 * 1024 * 1024,
 }
+# How long a computed dashboard or statistics figure may stay in the cache at most; any change of
+# programme data starts a new generation before that (programmes.figures).
+ESSAIM_FIGURES_CACHE_SECONDS = env.int("ESSAIM_FIGURES_CACHE_SECONDS", default=600)
 # What an archive may hold before anything is extracted (programmes.archives.safe_extract).
 ESSAIM_ARCHIVE_LIMITS = {
     "max_members": 2000,

@@ -23,7 +23,7 @@ from rest_framework import permissions, serializers, views
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from programmes import access
+from programmes import access, figures
 from programmes.choices import Wave
 from programmes.evaluation.results import (
     filter_responses,
@@ -153,12 +153,21 @@ class QuestionnaireResultsView(views.APIView):
             cohort = access.staffed_cohorts(request.user).filter(pk=filters["cohort"]).first()
             if cohort is None:
                 raise Http404
-        responses = filter_responses(
-            scoped_responses(request.user, submitted_responses(slug)),
-            wave=filters.get("wave"),
-            programme=filters.get("programme"),
-            edition=filters.get("edition"),
-            cohort=cohort,
+
+        def compute() -> dict[str, Any]:
+            responses = filter_responses(
+                scoped_responses(request.user, submitted_responses(slug)),
+                wave=filters.get("wave"),
+                programme=filters.get("programme"),
+                edition=filters.get("edition"),
+                cohort=cohort,
+            )
+            return questionnaire_results(questionnaire=questionnaire, responses=responses).to_dict()
+
+        key = (
+            "evaluation_results",
+            figures.scope_key(request.user),
+            slug,
+            tuple(sorted((name, str(getattr(value, "pk", value))) for name, value in filters.items())),
         )
-        results = questionnaire_results(questionnaire=questionnaire, responses=responses)
-        return Response({**results.to_dict(), "wave": filters.get("wave")})
+        return Response({**figures.cached(key, compute), "wave": filters.get("wave")})

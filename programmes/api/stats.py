@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from programmes import access
 from programmes.models import Edition, Programme, Region
-from programmes.statistics import edition_statistics
+from programmes.statistics import scoped_edition_statistics
 
 
 class CanSeeProgrammeStatistics(permissions.BasePermission):
@@ -154,11 +154,8 @@ class EditionStatisticsView(views.APIView):
         programme: Programme = query.validated_data["programme"]
         year: int = query.validated_data["edition"]
         region: Region | None = query.validated_data.get("region")
-        figures = edition_statistics(
-            programme=programme,
-            edition_year=year,
-            cohorts=access.staffed_cohorts(request.user),
-            region=region,
+        figures = scoped_edition_statistics(
+            request.user, programme=programme, edition_year=year, region=region
         )
         return Response(
             {

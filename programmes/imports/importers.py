@@ -15,6 +15,7 @@ has (an import never erases what someone typed in the application).
 
 import datetime
 import re
+from collections import defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
@@ -212,33 +213,54 @@ class Importer(Generic[PlanT]):
             result.errors.extend(row.errors)
         if result.errors:
             return result
-        with transaction.atomic():
-            for line, plan in plans:
-                try:
-                    with transaction.atomic():
-                        action, description = self.apply(plan)
-                except ValidationError as error:
-                    result.errors.extend(self._errors_from(line, error))
-                except DatabaseError as error:
-                    result.errors.append(
-                        RowError(line, "", _("Could not be saved: %(error)s") % {"error": error})
-                    )
-                else:
-                    result.outcomes.append(RowOutcome(line, action, description))
-            if result.errors or dry_run:
-                transaction.set_rollback(True)
-            else:
-                audit.record(
-                    actor=self.by,
-                    action=f"import.{self.kind}",
-                    rows=result.rows,
-                    created=result.created,
-                    updated=result.updated,
-                    unchanged=result.unchanged,
-                )
+        try:
+            # Fast path: no savepoint per row. A row the database refuses breaks the transaction...
+            self._apply_all(plans, result, dry_run=dry_run, savepoints=False)
+        except DatabaseError:
+            # ...so everything is rolled back and done again with one savepoint per row, which lets
+            # every refused row be reported with its line.
+            result.errors, result.outcomes = [], []
+            self.forget_applied()
+            self._apply_all(plans, result, dry_run=dry_run, savepoints=True)
         if result.errors:
             result.outcomes = []
         return result
+
+    def forget_applied(self) -> None:
+        """Drop what apply() remembered of rows written in a transaction that was rolled back."""
+
+    @transaction.atomic
+    def _apply_all(
+        self, plans: list[tuple[int, PlanT]], result: ImportResult, *, dry_run: bool, savepoints: bool
+    ) -> None:
+        for line, plan in plans:
+            try:
+                if savepoints:
+                    with transaction.atomic():
+                        action, description = self.apply(plan)
+                else:
+                    action, description = self.apply(plan)
+            except ValidationError as error:
+                result.errors.extend(self._errors_from(line, error))
+            except DatabaseError as error:
+                if not savepoints:
+                    raise
+                result.errors.append(
+                    RowError(line, "", _("Could not be saved: %(error)s") % {"error": error})
+                )
+            else:
+                result.outcomes.append(RowOutcome(line, action, description))
+        if result.errors or dry_run:
+            transaction.set_rollback(True)
+        else:
+            audit.record(
+                actor=self.by,
+                action=f"import.{self.kind}",
+                rows=result.rows,
+                created=result.created,
+                updated=result.updated,
+                unchanged=result.unchanged,
+            )
 
     def _errors_from(self, line: int, error: ValidationError) -> list[RowError]:
         if not hasattr(error, "error_dict"):
@@ -594,7 +616,8 @@ class ParticipantImporter(Importer[ParticipantPlan]):
 
     def __init__(self, *, by: Any = None) -> None:
         super().__init__(by=by)
-        self._people_born: dict[datetime.date, list[Person]] = {}
+        # Birth date -> (normalised first name, normalised last name) -> people, in pk order.
+        self._people_born: dict[datetime.date, dict[tuple[str, str], list[Person]]] = {}
         self._created_people: dict[tuple[str, str, datetime.date], Person] = {}
         self._guardian_given: dict[tuple[str, str, datetime.date], tuple[bool, bool]] = {}
 
@@ -670,21 +693,22 @@ class ParticipantImporter(Importer[ParticipantPlan]):
             person=person,
         )
 
+    def forget_applied(self) -> None:
+        self._created_people.clear()
+
     def match_person(
         self, first_name: str, last_name: str, birth_date: datetime.date, cohort: Cohort
     ) -> Person | None:
         if birth_date not in self._people_born:
-            self._people_born[birth_date] = list(
+            by_name: dict[tuple[str, str], list[Person]] = defaultdict(list)
+            for person in (
                 Person.objects.filter(birth_date=birth_date)
                 .prefetch_related("guardians", "consents", "enrolments")
                 .order_by("pk")
-            )
-        matches = [
-            person
-            for person in self._people_born[birth_date]
-            if normalise(person.first_name) == normalise(first_name)
-            and normalise(person.last_name) == normalise(last_name)
-        ]
+            ):
+                by_name[(normalise(person.first_name), normalise(person.last_name))].append(person)
+            self._people_born[birth_date] = by_name
+        matches = self._people_born[birth_date].get((normalise(first_name), normalise(last_name)), [])
         in_cohort = [
             person for person in matches if any(e.cohort_id == cohort.pk for e in person.enrolments.all())
         ]

@@ -673,3 +673,34 @@ def test_line_numbers_count_blank_lines_and_multiline_cells(tmp_path):
     message = refused("cohorts", path)
 
     assert "line 5: department: " in message
+
+
+def test_rows_the_database_refuses_are_each_reported_and_nothing_is_written(cohort, monkeypatch):
+    """Rows are written without a savepoint each (the fast path); when the database refuses one, the
+    import starts again with savepoints so that every refused row is named, and still writes nothing."""
+    from programmes.imports.importers import ParticipantImporter
+
+    original = ParticipantImporter.save_enrolment
+
+    def save_enrolment(self, person, plan, *, is_new=False):
+        if plan.last_name.startswith("Refused"):
+            # A real refusal by the database (a duplicate primary key), which breaks the transaction.
+            Person.objects.create(pk=person.pk, first_name="Twin", last_name="Twin")
+        return original(self, person, plan, is_new=is_new)
+
+    monkeypatch.setattr(ParticipantImporter, "save_enrolment", save_enrolment)
+    rows = [
+        participant(first="Léa", last="Martin"),
+        participant(first="Jo", last="Refused-one"),
+        participant(first="Sam", last="Durand"),
+        participant(first="Ali", last="Refused-two"),
+    ]
+
+    result = run_import("participants", "\n".join([PARTICIPANT_HEADER, *rows]).encode())
+
+    assert [(error.line, "Could not be saved" in error.message) for error in result.errors] == [
+        (3, True),
+        (5, True),
+    ]
+    assert not Person.objects.exists()
+    assert not Enrolment.objects.exists()

@@ -5,7 +5,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from programmes import scale
+from programmes import figures, scale
 
 
 class Command(BaseCommand):
@@ -32,6 +32,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         volumes = scale.generate(options["scale"], seed=options["seed"], progress=self.stdout.write)
         elapsed = time.perf_counter() - started
+        figures.data_changed()  # bulk inserts send no signal
         for kind, count in volumes.items():
             self.stdout.write(f"{kind:>22}: {count:>9,}")
         self.stdout.write(self.style.SUCCESS(f"Generated in {elapsed:.1f} s."))
