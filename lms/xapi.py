@@ -135,11 +135,12 @@ def activity_id(kind: str, pk: object) -> str:
     return f"{base_url()}/xapi/activities/{kind}/{pk}"
 
 
-def activity(kind: str, pk: object, title: str) -> dict[str, Any]:
+def activity(kind: str, pk: object, title: str, *, activity_type: str | None = None) -> dict[str, Any]:
+    """An Activity with an absolute id; its type comes from ACTIVITY_TYPES unless given (an IRI)."""
     return {
         "objectType": "Activity",
         "id": activity_id(kind, pk),
-        "definition": {"name": {_language(): title}, "type": ACTIVITY_TYPES[kind]},
+        "definition": {"name": {_language(): title}, "type": activity_type or ACTIVITY_TYPES[kind]},
     }
 
 
