@@ -25,6 +25,8 @@ def statements_response(statements: list[xapi.Statement], filename: str) -> Http
 
 def exportable_course_or_404(user: Any, pk: int) -> CoursePage:
     """A course whose records the user may export (for the learners in their scope), or 404."""
+    if not 0 < pk < 2**63:  # a page id beyond the database's integers is no course (SQLite would raise)
+        raise Http404
     course = get_object_or_404(selectors.reportable_courses(user), pk=pk)
     if not xapi.can_export_course(user, course):
         raise Http404

@@ -2,17 +2,20 @@
 the cohorts the caller follows; everyone for the national team) and one learner's for staff in scope.
 Anything outside the caller's scope answers 404; every call is audit-logged like the file downloads."""
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import permissions, response, serializers, views
 from rest_framework.request import Request
 
 from lms import xapi, xapi_views
 from programmes import audit
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 EXAMPLE = {
     "id": "3b0f3f5e-9a4e-5c0e-8f4d-2f6a9d7c1b21",
@@ -63,23 +66,27 @@ EXAMPLE = {
 }
 
 
-class StatementSerializer(serializers.Serializer[dict[str, Any]]):
-    """An xAPI statement (documentation only: statements are built in lms/xapi.py)."""
+# Documentation only: statements are built in lms/xapi.py.
+STATEMENT_SERIALIZER = inline_serializer(
+    name="XapiStatement",
+    fields={
+        "id": serializers.UUIDField(help_text="Deterministic: the same record always gives the same id."),
+        "actor": serializers.JSONField(help_text="Agent with a pseudonymous account, never an e-mail."),
+        "verb": serializers.JSONField(help_text="ADL verb: completed, passed, failed or attended."),
+        "object": serializers.JSONField(help_text="Activity: course, module, lesson, assessment or meeting."),
+        "result": serializers.JSONField(required=False),
+        "context": serializers.JSONField(required=False),
+        "timestamp": serializers.DateTimeField(),
+        "version": serializers.CharField(),
+    },
+    many=True,
+)
 
-    id = serializers.UUIDField(help_text="Deterministic: the same record always gives the same id.")
-    actor = serializers.JSONField(help_text="Agent with a pseudonymous account, never an e-mail.")
-    verb = serializers.JSONField(help_text="ADL verb: completed, passed, failed or attended.")
-    object = serializers.JSONField(help_text="Activity: course, module, lesson, assessment or meeting.")
-    result = serializers.JSONField(required=False)
-    context = serializers.JSONField(required=False)
-    timestamp = serializers.DateTimeField()
-    version = serializers.CharField()
 
-
-def _schema(summary: str) -> Any:
+def _schema(summary: str) -> Callable[[F], F]:
     return extend_schema(
         summary=summary,
-        responses=StatementSerializer(many=True),
+        responses=STATEMENT_SERIALIZER,
         examples=[OpenApiExample("A quiz passed", value=[EXAMPLE], response_only=True)],
         tags=["xAPI"],
     )

@@ -696,3 +696,10 @@ def test_a_learners_file_runs_a_fixed_number_of_queries(client, network):
 
     assert len(statements) >= 50
     assert many == few
+
+
+def test_a_course_id_beyond_the_databases_integers_is_not_found(client, roles):
+    client.force_login(UserFactory(role="fabrique"))
+
+    assert client.get(reverse("lms:xapi_course", args=[10**30])).status_code == 404
+    assert client.get(f"/api/v1/lms/xapi/courses/{10**30}/statements/").status_code == 404
