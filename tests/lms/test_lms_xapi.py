@@ -22,11 +22,13 @@ from programmes.models import AuditEntry
 from tests.lms import factories
 from tests.programmes.factories import (
     CohortFactory,
+    CoordinatorScopeFactory,
     FacilitatorAssignmentFactory,
     OrganisationFactory,
     PartnerContactFactory,
     UserFactory,
     department,
+    region,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roles")]
@@ -473,6 +475,15 @@ def test_a_facilitator_downloads_the_course_file_of_their_cohort_only(client, ne
     assert_valid(statements)
     assert actors(statements) == {xapi.pseudonym(network["a1"].pk)}
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_a_coordinator_exports_the_learners_of_their_regions_only(client, network):
+    client.force_login(CoordinatorScopeFactory(regions=[region("52")]).user)
+
+    statements = json.loads(client.get(reverse("lms:xapi_course", args=[network["course"].pk])).content)
+
+    assert actors(statements) == {xapi.pseudonym(network["a1"].pk)}
+    assert client.get(reverse("lms:xapi_person", args=[network["b1"].person.pk])).status_code == 404
 
 
 def test_a_facilitator_gets_no_learner_of_another_cohort(client, network):
