@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lms import digcomp_views, live_views, public_views, views
+from lms import digcomp_views, live_views, public_views, views, xapi_views
 
 app_name = "lms"
 
@@ -20,6 +20,10 @@ urlpatterns = [
     path("learn/reports/", views.course_reports, name="course_reports"),
     path("learn/reports/courses/<int:pk>/", views.course_report, name="course_report"),
     path("learn/reports/courses/<int:pk>/report.csv", views.course_report_csv, name="course_report_csv"),
+    # Learning records as xAPI statements
+    path("learn/my-records/xapi.json", xapi_views.my_statements, name="xapi_mine"),
+    path("learn/people/<int:pk>/xapi.json", xapi_views.person_statements, name="xapi_person"),
+    path("learn/reports/courses/<int:pk>/xapi.json", xapi_views.course_statements, name="xapi_course"),
     # Live sessions
     path("learn/live/", live_views.run_sessions, name="live_run_sessions"),
     path("learn/live/new/", live_views.session_create, name="live_create"),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from lms import downloads, selectors, services
+from lms import downloads, selectors, services, xapi
 from lms.models import CoursePage
 from programmes import access, audit
 from programmes.evaluation import selectors as evaluation_selectors
@@ -42,6 +42,7 @@ def learner_home(request: HttpRequest) -> HttpResponse:
             "certificates": list(selectors.my_certificates(request.user)),
             "sessions": selectors.learner_sessions(request.user, limit=10),
             "is_staff_member": has_any_role(request.user, *STAFF_ROLES),
+            "xapi_identifier": xapi.pseudonym(request.user.pk),
         },
     )
 
@@ -166,7 +167,11 @@ def course_reports(request: HttpRequest) -> HttpResponse:
 @login_required
 def course_report(request: HttpRequest, pk: int) -> HttpResponse:
     course, report = _reportable_course_or_404(request, pk)
-    return render(request, "lms/reports/course.html", {"course": course, "report": report})
+    return render(
+        request,
+        "lms/reports/course.html",
+        {"course": course, "report": report, "can_export_xapi": xapi.can_export_course(request.user, course)},
+    )
 
 
 def _report_cells(row: selectors.ReportRow) -> list[str]:
@@ -227,5 +232,11 @@ def learner_time(request: HttpRequest, pk: int) -> HttpResponse:
     )
     audit.record(actor=request.user, action="lms.learner_time.view", target=person)
     return render(
-        request, "lms/learner_time.html", {"person": person, "detail": selectors.learner_time(person.user)}
+        request,
+        "lms/learner_time.html",
+        {
+            "person": person,
+            "detail": selectors.learner_time(person.user),
+            "xapi_identifier": xapi.pseudonym(person.user.pk),
+        },
     )

@@ -464,6 +464,12 @@ ESSAIM_OUTBOX_MAX_PUBLICATIONS = 3
 ESSAIM_CJS_QUORUM = 0.5
 # Scheme and host printed on certificates (their QR code and verification link); the admin's by default.
 ESSAIM_PUBLIC_BASE_URL = env.str("ESSAIM_PUBLIC_BASE_URL", default=WAGTAILADMIN_BASE_URL)
+# xAPI exports (lms/xapi.py, docs/xapi.md): the base of activity ids, actor home page and statement ids; the
+# key of the learners' pseudonymous ids (the secret key when empty); whether actors carry the learner's name.
+# Changing the base or the key changes every id an LRS has already stored.
+ESSAIM_XAPI_BASE_URL = env.str("ESSAIM_XAPI_BASE_URL", default=ESSAIM_PUBLIC_BASE_URL)
+ESSAIM_XAPI_PSEUDONYM_KEY = env.str("ESSAIM_XAPI_PSEUDONYM_KEY", default="")
+ESSAIM_XAPI_ACTOR_NAMES = env.bool("ESSAIM_XAPI_ACTOR_NAMES", default=False)
 # Who issues the attestations of courses without a training provider.
 ESSAIM_CERTIFICATE_ISSUER = "Fabrique Coopérative"
 # Training time tracking: a lesson in view sends a heartbeat every ESSAIM_LMS_HEARTBEAT_SECONDS; the time

@@ -2,7 +2,7 @@ from django.urls import include, path
 
 from rest_framework import routers
 
-from lms.api import viewsets
+from lms.api import viewsets, xapi
 
 router = routers.DefaultRouter()
 router.include_root_view = False
@@ -19,5 +19,8 @@ urlpatterns = [
     path(
         "digital-skills/aggregates/", viewsets.DigcompAggregatesView.as_view(), name="lms-digcomp-aggregates"
     ),
+    path("xapi/me/statements/", xapi.MyStatementsView.as_view(), name="lms-xapi-mine"),
+    path("xapi/courses/<int:pk>/statements/", xapi.CourseStatementsView.as_view(), name="lms-xapi-course"),
+    path("xapi/people/<int:pk>/statements/", xapi.PersonStatementsView.as_view(), name="lms-xapi-person"),
     path("", include(router.urls)),
 ]
