@@ -676,18 +676,33 @@ def test_line_numbers_count_blank_lines_and_multiline_cells(tmp_path):
 
 
 def test_rows_the_database_refuses_are_each_reported_and_nothing_is_written(cohort, monkeypatch):
-    """Rows are written without a savepoint each (the fast path); when the database refuses one, the
-    import starts again with savepoints so that every refused row is named, and still writes nothing."""
+    """New people are checked row by row but written in bulk, without a savepoint per row (the fast
+    path); when the database refuses something, the import starts again with a savepoint per row and
+    immediate writes, so that every refused row is named, and it still writes nothing."""
     from programmes.imports.importers import ParticipantImporter
 
-    original = ParticipantImporter.save_enrolment
+    existing = PersonFactory(last_name="Existing")
+    seen_modes = []
 
-    def save_enrolment(self, person, plan, *, is_new=False):
+    def refuse(plan):
         if plan.last_name.startswith("Refused"):
             # A real refusal by the database (a duplicate primary key), which breaks the transaction.
-            Person.objects.create(pk=person.pk, first_name="Twin", last_name="Twin")
-        return original(self, person, plan, is_new=is_new)
+            Person.objects.create(pk=existing.pk, first_name="Twin", last_name="Twin")
 
+    original_defer = ParticipantImporter.defer_new_person
+    original_save = ParticipantImporter.save_enrolment
+
+    def defer_new_person(self, person, plan, description):
+        seen_modes.append("bulk")
+        refuse(plan)
+        return original_defer(self, person, plan, description)
+
+    def save_enrolment(self, person, plan, *, is_new=False):
+        seen_modes.append("row by row")
+        refuse(plan)
+        return original_save(self, person, plan, is_new=is_new)
+
+    monkeypatch.setattr(ParticipantImporter, "defer_new_person", defer_new_person)
     monkeypatch.setattr(ParticipantImporter, "save_enrolment", save_enrolment)
     rows = [
         participant(first="Léa", last="Martin"),
@@ -702,5 +717,27 @@ def test_rows_the_database_refuses_are_each_reported_and_nothing_is_written(coho
         (3, True),
         (5, True),
     ]
-    assert not Person.objects.exists()
+    assert seen_modes[:2] == ["bulk", "bulk"] and seen_modes[-4:] == ["row by row"] * 4
+    assert list(Person.objects.all()) == [existing]
     assert not Enrolment.objects.exists()
+
+
+def test_new_people_are_written_in_bulk_with_their_guardian_consent_enrolment_and_history(
+    cohort, django_assert_max_num_queries
+):
+    rows = [
+        participant(
+            first=f"Prénom{index}", last=f"Nom{index}", guardian="Parent,parent@example.org,,2025-06-01"
+        )
+        for index in range(40)
+    ]
+
+    with django_assert_max_num_queries(40):
+        result = run_import("participants", "\n".join([PARTICIPANT_HEADER, *rows]).encode())
+
+    assert (result.errors, result.created) == ([], 40)
+    enrolment = Enrolment.objects.select_related("person").get(person__last_name="Nom7")
+    assert (enrolment.cohort, enrolment.status) == (cohort, EnrolmentStatus.ACTIVE)
+    assert enrolment.person.guardians.get().email == "parent@example.org"
+    assert enrolment.person.consents.get().given_date == datetime.date(2025, 6, 1)
+    assert EnrolmentStatusChange.objects.filter(to_status=EnrolmentStatus.ACTIVE).count() == 40
