@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from lms import open_badges, selectors
 from programmes.security import throttle
@@ -51,7 +51,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 STATUS_LIST_CACHE_SECONDS = 60
 
 
-@require_GET
+@require_safe
 def badge_status_list(request: HttpRequest, list_number: int) -> HttpResponse:
     """A signed Bitstring Status List of the Open Badges: which credentials are revoked. Signed once a
     minute at most (a revocation clears it at once); 404 when badges are not set up or the list is unused."""

@@ -222,6 +222,25 @@ def test_each_certificate_draws_one_stable_position_in_the_first_list(certificat
     assert len({index, *others}) == 21
 
 
+def test_a_position_already_taken_is_drawn_again(monkeypatch):
+    first, second = CertificateFactory(), CertificateFactory()
+    draws = iter([7, 7, 8])
+    monkeypatch.setattr(services.secrets, "randbelow", lambda _bound: next(draws))
+
+    assert services.allocate_badge_status_index(certificate=first) == 7
+    assert services.allocate_badge_status_index(certificate=second) == 8
+    assert services.allocate_badge_status_index(certificate=second) == 8  # kept, not drawn again
+
+
+def test_a_position_drawn_meanwhile_by_another_download_is_kept():
+    certificate = CertificateFactory()
+    stale = Certificate.objects.get(pk=certificate.pk)
+    index = services.allocate_badge_status_index(certificate=certificate)
+
+    assert services.allocate_badge_status_index(certificate=stale) == index
+    assert stale.badge_status_index == index
+
+
 def test_a_full_list_opens_the_next_one(certificate, monkeypatch):
     monkeypatch.setattr(open_badges, "STATUS_LIST_FILL", 2)
     for _ in range(2):
@@ -273,6 +292,7 @@ def test_unused_lists_are_not_published(client, certificate):
     credential_of(certificate)
 
     assert status_list(client, 0).status_code == 200
+    assert client.head(reverse("lms:badge_status_list", args=[0])).status_code == 200
     assert status_list(client, 1).status_code == 404
 
 
