@@ -18,6 +18,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -125,14 +126,15 @@ def _identifiers(certificate: Certificate, email: str) -> list[dict[str, Any]]:
 
 
 def _criteria(certificate: Certificate) -> str:
-    """Markdown: the objectives reached and the realised duration."""
-    lines = [_("Completed the course “%(course)s”.") % {"course": certificate.course_title}]
+    """Markdown: what completing the course means, and its objectives (the same for every learner)."""
+    lines = [
+        _("Complete every required lesson of the course “%(course)s”.") % {"course": certificate.course_title}
+    ]
     objectives = [
         str(objective).strip() for objective in certificate.objectives or [] if str(objective).strip()
     ]
     if objectives:
         lines += ["", _("Objectives:"), *[f"- {objective}" for objective in objectives]]
-    lines += ["", _("Realised duration: %(duration)s.") % {"duration": certificate.duration_label}]
     return "\n".join(lines)
 
 
@@ -160,10 +162,15 @@ def unsigned_credential(certificate: Certificate, *, email: str = "") -> dict[st
         }
         if is_development_key():
             issuer["description"] = _("Development key: this credential proves nothing.")
-        description = _("%(kind)s, %(duration)s, completed on %(date)s. Verification: %(url)s") % {
+        # The holder's own facts (realised hours, dates) belong to the credential; the achievement, whose
+        # identifier every learner of the course shares, only describes the course.
+        description = _(
+            "%(kind)s: realised duration %(duration)s, from %(start)s to %(end)s. Verification: %(url)s"
+        ) % {
             "kind": kind,
             "duration": certificate.duration_label,
-            "date": certificate.completion_date.isoformat(),
+            "start": date_format(certificate.start_date, "DATE_FORMAT"),
+            "end": date_format(certificate.completion_date, "DATE_FORMAT"),
             "url": verification,
         }
         return {
@@ -184,7 +191,8 @@ def unsigned_credential(certificate: Certificate, *, email: str = "") -> dict[st
                     "type": ["Achievement"],
                     "achievementType": "CertificateOfCompletion",
                     "name": certificate.course_title,
-                    "description": description,
+                    "description": _("Training course “%(course)s”, issued by %(issuer)s.")
+                    % {"course": certificate.course_title, "issuer": certificate.issuer_name},
                     "criteria": {"narrative": _criteria(certificate)},
                     "inLanguage": settings.LANGUAGE_CODE,
                 },

@@ -79,17 +79,32 @@ def test_the_credential_is_an_open_badge_signed_by_the_configured_key(certificat
     assert data_integrity.verify(credential) == issuer()
 
 
-def test_the_achievement_carries_the_course_objectives_and_hours(certificate):
-    achievement = credential_of(certificate)["credentialSubject"]["achievement"]
+def test_the_achievement_carries_the_course_and_objectives_and_the_credential_the_hours(certificate):
+    credential = credential_of(certificate)
+    achievement = credential["credentialSubject"]["achievement"]
 
     assert achievement["type"] == ["Achievement"]
     assert achievement["achievementType"] == "CertificateOfCompletion"
     assert achievement["name"] == "Découvrir la coopérative"
+    assert "Découvrir la coopérative" in achievement["description"]
     narrative = achievement["criteria"]["narrative"]
     assert "- Expliquer ce qu'est une coopérative" in narrative
     assert "- Tenir un budget" in narrative
-    assert "3 h 05 min" in narrative
-    assert "3 h 05 min" in achievement["description"]
+    assert "3 h 05 min" in credential["description"]
+    assert "March 14, 2025" in credential["description"]
+    assert f"https://essaim.example.org/verify/{certificate.code}/" in credential["description"]
+    assert credential["credentialSubject"]["activityEndDate"] == "2025-03-14T00:00:00Z"
+
+
+def test_learners_of_one_course_share_its_achievement(certificate):
+    classmate = CertificateFactory(
+        course_title=certificate.course_title, objectives=certificate.objectives, realised_minutes=60
+    )
+
+    mine = credential_of(certificate)["credentialSubject"]["achievement"]
+    theirs = credential_of(classmate)["credentialSubject"]["achievement"]
+
+    assert mine == theirs
 
 
 def test_the_holder_appears_as_on_the_public_check_and_as_a_salted_hash_of_their_address(certificate):
