@@ -6,9 +6,12 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# The independent Open Badges verifier the interoperability test runs (Node.js, installed from its lock file).
+VERIFIER := tests/interop/verifier
+VERIFIER_STAMP := $(VERIFIER)/node_modules/.package-lock.json
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format check e2e bench messages lock migrate seed clean
+.PHONY: help run test lint format check e2e bench messages lock migrate seed clean interop
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*##/ {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -20,6 +23,15 @@ $(STAMP): requirements.lock
 	@touch $(STAMP)
 
 install: $(STAMP) ## Create the virtualenv and install the locked dependencies
+
+$(VERIFIER_STAMP): $(VERIFIER)/package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --prefix $(VERIFIER) --ignore-scripts --no-audit --no-fund --loglevel=error; \
+	else \
+		echo "npm not found: the Open Badges interoperability test needs Node.js 18+ (it is skipped, or fails in CI)."; \
+	fi
+
+interop: $(VERIFIER_STAMP) ## Install the independent Open Badges verifier (npm ci in tests/interop/verifier)
 
 migrate: $(STAMP) ## Apply database migrations
 	$(PY) manage.py migrate --noinput
@@ -38,7 +50,7 @@ lint: $(STAMP) ## Ruff, formatting, mypy, import layers, bandit and missing migr
 	$(BIN)/bandit -q -c pyproject.toml -r config programmes cjs flashcoop lms cms
 	$(PY) manage.py makemigrations --check --dry-run
 
-test: lint ## The whole suite: lint, unit, integration and browser tests
+test: lint $(VERIFIER_STAMP) ## The whole suite: lint, unit, integration, interoperability and browser tests
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 e2e: $(STAMP) ## Only the browser journeys
@@ -62,4 +74,4 @@ bench: $(STAMP) ## Latency, throughput and query counts at small and national sc
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean: ## Remove the virtualenv, the SQLite database and collected static files
-	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts
+	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts $(VERIFIER)/node_modules

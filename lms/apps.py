@@ -11,7 +11,7 @@ class LmsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from lms import privacy, scale
+        from lms import checks, privacy, scale  # noqa: F401 (checks registers itself)
         from lms.demo import seed_courses
         from lms.demo_digcomp import seed_digital_skills
         from lms.receivers import keep_login_in_connection_log

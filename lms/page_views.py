@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from wagtail.models import Page
 
-from lms import selectors, services
+from lms import open_badges, selectors, services
 from lms.models import CourseEnrolment, CoursePage, LessonPage, ModulePage
 
 
@@ -74,6 +74,7 @@ def serve_course(course: CoursePage, request: HttpRequest) -> HttpResponse:
             "certificate": selectors.certificate_of(user, course)
             if progress.enrolment is not None and progress.enrolment.completed_at is not None
             else None,
+            "open_badges_available": open_badges.is_available(),
         }
     )
     if progress.enrolment is not None:

@@ -105,6 +105,8 @@ def declare() -> None:
     )
     classify(LessonCompletion, purpose="training", fields=["user", "completed_at"], subjects=["user__person"])
     classify(QuizAttempt, purpose="training", fields=["user", "answers", "score"], subjects=["user__person"])
+    # Certificate.badge_status_index is not personal: a random position in the public Open Badges status
+    # lists, which publish bits only (docs/open-badges.md).
     classify(
         Certificate,
         purpose="certificates",

@@ -1376,3 +1376,19 @@ def course_report(user: Any, course: CoursePage) -> CourseReport | None:
         without_cohort=_report_row(None, outside) if whole and outside else None,
         is_whole_course=whole,
     )
+
+
+def revoked_badge_bits(list_number: int, size: int) -> list[int]:
+    """Positions, within one Open Badges status list, of the revoked certificates (one query)."""
+    start = list_number * size
+    indexes = Certificate.objects.filter(
+        status=CertificateStatus.REVOKED, badge_status_index__gte=start, badge_status_index__lt=start + size
+    ).values_list("badge_status_index", flat=True)
+    return sorted(int(index) - start for index in indexes if index is not None)
+
+
+def badge_status_list_exists(list_number: int, size: int) -> bool:
+    """Lists are published from the first one up to the last one holding a drawn position."""
+    if list_number == 0:
+        return True
+    return Certificate.objects.filter(badge_status_index__gte=list_number * size).exists()

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -19,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from lms import digcomp, selectors, tasks
+from lms import digcomp, open_badges, selectors, tasks
 from lms.choices import CertificateKind, CertificateStatus, CompletionRule, LiveAttendanceStatus
 from lms.models import (
     CalendarFeed,
@@ -388,7 +389,54 @@ def revoke_certificate(*, certificate: Certificate, reason: str, by: Any) -> Cer
     locked.full_clean(validate_unique=False)
     locked.save(update_fields=["status", "revoked_at", "revoked_by", "revocation_reason"])
     audit.record(actor=by, action="lms.certificate.revoke", target=locked, code=locked.code)
+    if locked.badge_status_index is not None:  # its Open Badge: the published list shows it at once
+        list_number = locked.badge_status_index // open_badges.STATUS_LIST_SIZE
+        transaction.on_commit(lambda: cache.delete(open_badges.status_list_cache_key(list_number)))
     return locked
+
+
+# --- Open Badges 3.0 ----------------------------------------------------------------------------------
+
+
+def allocate_badge_status_index(*, certificate: Certificate) -> int:
+    """Draw the certificate's bit in the revocation lists once (a random free position of the list being
+    filled); concurrent draws are settled by the unique constraint and the conditional update."""
+    if certificate.badge_status_index is not None:
+        return certificate.badge_status_index
+    for _attempt in range(32):
+        drawn = Certificate.objects.filter(badge_status_index__isnull=False).count()
+        list_number = drawn // open_badges.STATUS_LIST_FILL
+        candidate = list_number * open_badges.STATUS_LIST_SIZE + secrets.randbelow(
+            open_badges.STATUS_LIST_SIZE
+        )
+        try:
+            with transaction.atomic():
+                updated = Certificate.objects.filter(
+                    pk=certificate.pk, badge_status_index__isnull=True
+                ).update(badge_status_index=candidate)
+        except IntegrityError:
+            continue  # another certificate holds this bit: draw again
+        if not updated:  # drawn meanwhile by a concurrent download
+            current = Certificate.objects.values_list("badge_status_index", flat=True).get(pk=certificate.pk)
+            certificate.badge_status_index = current
+            if current is not None:
+                return current
+            continue
+        certificate.badge_status_index = candidate
+        return candidate
+    raise IntegrityError("Could not draw a free Open Badge status index")
+
+
+def open_badge_credential(*, certificate: Certificate, by: Any) -> dict[str, Any]:
+    """The certificate as a signed Open Badges 3.0 credential; downloads by staff are audit-logged.
+
+    Raises open_badges.BadgesUnavailable without a signing key (production without configuration)."""
+    open_badges.signing_key()  # fail before drawing an index when badges are not configured
+    allocate_badge_status_index(certificate=certificate)
+    credential = open_badges.unsigned_credential(certificate, email=str(certificate.user.email or ""))
+    if certificate.user_id != getattr(by, "pk", None):
+        audit.record(actor=by, action="lms.certificate.open_badge", target=certificate)
+    return open_badges.sign(credential)
 
 
 # --- Digital skills self-assessment (DigComp) -----------------------------------------------------

@@ -7,6 +7,12 @@ app_name = "lms"
 urlpatterns = [
     path("learn/", views.learner_home, name="learner_home"),
     path("learn/certificates/<str:code>/pdf/", views.certificate_pdf, name="certificate_pdf"),
+    path(
+        "learn/certificates/<str:code>/open-badge/",
+        views.certificate_open_badge,
+        name="certificate_open_badge",
+    ),
+    path("credentials/status/<int:list_number>/", public_views.badge_status_list, name="badge_status_list"),
     path("learn/cohorts/<int:pk>/progress/", views.cohort_progress, name="cohort_progress"),
     path("learn/cohorts/<int:pk>/progress.csv", views.cohort_progress_csv, name="cohort_progress_csv"),
     path("learn/cohorts/<int:pk>/enrol/", views.cohort_enrol, name="cohort_enrol"),

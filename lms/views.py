@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from lms import downloads, selectors, services, xapi
+from lms import downloads, open_badges, selectors, services, xapi
 from lms.models import CoursePage
 from programmes import access, audit
 from programmes.evaluation import selectors as evaluation_selectors
@@ -40,6 +40,7 @@ def learner_home(request: HttpRequest) -> HttpResponse:
             "cohorts": cohorts,
             "invitations": list(evaluation_selectors.open_invitations(request.user)),
             "certificates": list(selectors.my_certificates(request.user)),
+            "open_badges_available": open_badges.is_available(),
             "sessions": selectors.learner_sessions(request.user, limit=10),
             "is_staff_member": has_any_role(request.user, *STAFF_ROLES),
             "xapi_identifier": xapi.pseudonym(request.user.pk),
@@ -52,6 +53,13 @@ def learner_home(request: HttpRequest) -> HttpResponse:
 def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
     certificate = downloads.downloadable_certificate(request.user, code)
     return downloads.certificate_file_response(request.user, certificate)
+
+
+@never_cache
+@login_required
+def certificate_open_badge(request: HttpRequest, code: str) -> HttpResponse:
+    certificate = downloads.downloadable_certificate(request.user, code)
+    return downloads.open_badge_response(request.user, certificate)
 
 
 class CohortEnrolForm(forms.Form):

@@ -472,6 +472,10 @@ ESSAIM_XAPI_PSEUDONYM_KEY = env.str("ESSAIM_XAPI_PSEUDONYM_KEY", default="")
 ESSAIM_XAPI_ACTOR_NAMES = env.bool("ESSAIM_XAPI_ACTOR_NAMES", default=False)
 # Who issues the attestations of courses without a training provider.
 ESSAIM_CERTIFICATE_ISSUER = "Fabrique Coopérative"
+# Open Badges 3.0: the Ed25519 key that signs the credentials and their revocation lists (a Multikey
+# secretKeyMultibase "z3u2…" or a base64 32-byte seed; `manage.py badge_signing_key` makes one). Never in
+# the repository. Without it: a development key derived from the secret key in debug, no Open Badges else.
+ESSAIM_BADGE_SIGNING_KEY = env.str("ESSAIM_BADGE_SIGNING_KEY", default="")
 # Training time tracking: a lesson in view sends a heartbeat every ESSAIM_LMS_HEARTBEAT_SECONDS; the time
 # between two heartbeats counts only when they are at most ESSAIM_LMS_IDLE_CUTOFF_SECONDS apart, and one
 # unbroken stretch on a lesson counts for ESSAIM_LMS_SESSION_CAP_MINUTES at most.

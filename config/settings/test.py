@@ -14,3 +14,5 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 CELERY_TASK_ALWAYS_EAGER = True
 # Generated files (certificates) never land in the working copy; tests that count files use their own folder.
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "essaim-test-media"
+# Open Badges: a key for tests only (the seed is public: it signs nothing outside the test suite).
+ESSAIM_BADGE_SIGNING_KEY = "dGVzdHMtb25seS1lc3NhaW0tYmFkZ2UtZGV2LWtleTA="

@@ -7,7 +7,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from lms import selectors
+from lms import open_badges, selectors
 from lms.choices import (
     CertificateKind,
     CertificateStatus,
@@ -103,13 +103,23 @@ class CertificateSerializer(serializers.Serializer):
     realised_minutes = serializers.IntegerField()
     pdf_url = serializers.SerializerMethodField(help_text="Download (holder, while it is valid).")
     verification_url = serializers.SerializerMethodField(help_text="Public page anyone can check it on.")
+    open_badge_url = serializers.SerializerMethodField(
+        help_text="Signed Open Badges 3.0 credential (holder, while it is valid; null when not set up)."
+    )
+
+    def _absolute(self, path: str) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
 
     def get_pdf_url(self, certificate: Certificate) -> str | None:
         if not certificate.is_valid:
             return None
-        path = reverse("api:lms-certificate-pdf", args=[certificate.code])
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request is not None else path
+        return self._absolute(reverse("api:lms-certificate-pdf", args=[certificate.code]))
+
+    def get_open_badge_url(self, certificate: Certificate) -> str | None:
+        if not certificate.is_valid or not open_badges.is_available():
+            return None
+        return self._absolute(reverse("api:lms-certificate-open-badge", args=[certificate.code]))
 
     def get_verification_url(self, certificate: Certificate) -> str:
         return selectors.verification_url(certificate.code)

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -224,6 +224,13 @@ class PdfRenderer(renderers.BaseRenderer):
         return data if isinstance(data, bytes) else b""
 
 
+class JsonLdRenderer(renderers.JSONRenderer):
+    """Lets clients ask for `application/ld+json` (the Open Badge); errors render as plain JSON."""
+
+    media_type = "application/ld+json"
+    format = "jsonld"
+
+
 class CertificateViewSet(viewsets.GenericViewSet[Certificate]):
     """The caller's own certificates, the latest first, with their download and verification links."""
 
@@ -255,6 +262,25 @@ class CertificateViewSet(viewsets.GenericViewSet[Certificate]):
         """Download the PDF: the holder while it is valid, and staff who may see the person."""
         certificate = downloads.downloadable_certificate(request.user, code or "")
         return downloads.certificate_file_response(request.user, certificate)
+
+    @extend_schema(
+        responses={
+            (200, "application/ld+json"): OpenApiTypes.OBJECT,
+            404: OpenApiResponse(description="Not yours, not in your scope, revoked, or unknown."),
+            503: OpenApiResponse(description="Open Badges are not set up on this site (no signing key)."),
+        }
+    )
+    @decorators.action(
+        detail=True,
+        methods=["get"],
+        url_path="open-badge",
+        renderer_classes=[JsonLdRenderer, renderers.JSONRenderer],
+    )
+    def open_badge(self, request: Request, code: str | None = None) -> HttpResponse:
+        """Download the certificate as a signed Open Badges 3.0 credential (eddsa-rdfc-2022 proof, did:key
+        issuer, Bitstring Status List revocation); same access as the PDF."""
+        certificate = downloads.downloadable_certificate(request.user, code or "")
+        return downloads.open_badge_response(request.user, certificate)
 
 
 @method_decorator(never_cache, name="dispatch")

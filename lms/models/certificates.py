@@ -85,6 +85,12 @@ class Certificate(models.Model):
     # Generated once by the issuing task; served only through access-checked views, never by its URL.
     pdf = models.FileField(_("PDF"), upload_to="certificates/", max_length=200, blank=True)
     notified_at = models.DateTimeField(_("learner notified at"), null=True, blank=True)
+    # Its bit in the published Open Badges revocation lists (list = index // size, bit = index % size),
+    # drawn at random the first time the credential is downloaded so positions tell nothing about who
+    # was certified when.
+    badge_status_index = models.PositiveIntegerField(
+        _("Open Badge status index"), null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("certificate")

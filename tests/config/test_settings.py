@@ -17,6 +17,8 @@ PRODUCTION_ENV = {
     "REDIS_URL": "redis://cache.example.org:6379/0",
     "CELERY_BROKER_URL": "redis://cache.example.org:6379/1",
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
+    # A test-only Open Badges key (a public seed): production sets its own secret one.
+    "ESSAIM_BADGE_SIGNING_KEY": "z3u2ahPDVg4ggEhPeDQvok9Vh2HYfhVgNLSRgwpxVHaBFJQv",
 }
 VARIABLES = [*PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE", "MEDIA_ROOT"]
 
@@ -94,3 +96,17 @@ def test_check_deploy_is_clean_under_production_variables():
     result = run_django(code, PRODUCTION_ENV)
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_check_deploy_warns_without_an_open_badges_signing_key():
+    code = (
+        "import sys, django; django.setup(); from django.core.management import call_command; "
+        "call_command('check', deploy=True, fail_level='WARNING')"
+    )
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "ESSAIM_BADGE_SIGNING_KEY"}
+
+    result = run_django(code, env)
+
+    assert result.returncode != 0
+    assert "lms.W001" in result.stdout + result.stderr
