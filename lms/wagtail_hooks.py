@@ -1,13 +1,15 @@
-"""Admin of the training app: quizzes and training providers as snippets (chosen inside course pages),
+"""Admin of the training app: quizzes, training providers and SCORM packages as snippets (chosen inside course pages),
 and the certificates of the people in the user's scope."""
 
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from lms.forms import QuizAdminForm
-from lms.models import Quiz, TrainingProvider
+from lms.models import Quiz, ScormPackage, TrainingProvider
+from lms.scorm.forms import ScormPackageAdminForm
 from lms.viewsets import CertificateAdmin
 
 
@@ -28,8 +30,22 @@ class TrainingProviderAdmin(SnippetViewSet):
     search_fields = ["legal_name", "siret"]
 
 
+class ScormPackageAdmin(SnippetViewSet):
+    """SCORM packages, uploaded here and chosen in lessons (their "SCORM package" field)."""
+
+    model = ScormPackage
+    icon = "media"
+    menu_label = _("SCORM packages")
+    list_display = ["title", "version", "uploaded_at"]
+    search_fields = ["title"]
+    # The form comes from the top panel (a viewset's base_form_class is not read for it).
+    edit_handler = ObjectList(
+        [FieldPanel("title"), FieldPanel("archive")], base_form_class=ScormPackageAdminForm
+    )
+
+
 class TrainingAdminGroup(SnippetViewSetGroup):
-    items = (QuizAdmin, TrainingProviderAdmin, CertificateAdmin)
+    items = (QuizAdmin, TrainingProviderAdmin, ScormPackageAdmin, CertificateAdmin)
     menu_icon = "doc-full"
     menu_label = _("Training")
     menu_name = "training"

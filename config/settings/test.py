@@ -14,3 +14,4 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 CELERY_TASK_ALWAYS_EAGER = True
 # Generated files (certificates) never land in the working copy; tests that count files use their own folder.
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "essaim-test-media"
+ESSAIM_SCORM_ROOT = Path(tempfile.gettempdir()) / "essaim-test-scorm"
