@@ -46,8 +46,8 @@ def launch_cmi(*, user: Any, sco: ScormSco, version: str, attempt: ScormAttempt 
             "entry": "resume" if resumes else "ab-initio",
             "total_time": total_time,
         }
-        saved_core = saved.get("core") if isinstance(saved.get("core"), dict) else {}
-        status = str(saved_core.get("lesson_status") or "")
+        saved_core = saved.get("core")
+        status = str(saved_core.get("lesson_status") or "") if isinstance(saved_core, dict) else ""
         if status in {"passed", "completed", "failed", "incomplete", "browsed"}:
             core["lesson_status"] = status
         if attempt is not None and attempt.location:

@@ -101,7 +101,7 @@ def player_context(
 
 @require_GET
 @xframe_options_sameorigin
-def content(request: HttpRequest, lesson_id: int, path: str) -> HttpResponse:
+def content(request: HttpRequest, lesson_id: int, path: str) -> FileResponse:
     """One file of the lesson's package, for the people who may open the lesson; 404 for anyone else."""
     lesson = get_object_or_404(LessonPage.objects.select_related("scorm_package"), pk=lesson_id)
     if lesson.scorm_package is None or not selectors.may_open_content(request.user, lesson):

@@ -289,7 +289,7 @@ def post_commit(client, payload):
 
 
 def test_the_lesson_page_launches_the_player_and_the_learner_commits_and_resumes(client, setup):
-    _course, lesson, sco, enrolment = setup
+    _course, lesson, _sco, enrolment = setup
     client.force_login(enrolment.user)
 
     data = player_data(client, lesson)
@@ -424,7 +424,7 @@ def test_the_lesson_page_queries_stay_flat_with_the_number_of_scos(client):
 
 
 def test_the_export_selector_is_flat_and_filtered_by_course_and_learner(setup, django_assert_num_queries):
-    course, lesson, sco, enrolment = setup
+    course, lesson, sco, _enrolment = setup
     other_course = factories.course(is_open=True)
     for _ in range(5):
         learner = CourseEnrolmentFactory(course=course)
