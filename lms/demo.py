@@ -947,7 +947,8 @@ SCORM_DEMO_TITLE = "Les étapes de la création d'une CAE (module SCORM)"
 
 
 def _scorm_module(course: CoursePage) -> None:
-    """A last module with one SCORM 1.2 lesson, its small package generated in code (once)."""
+    """One SCORM 1.2 lesson at the end of the course's last module, its small package generated in code
+    (once)."""
     if LessonPage.objects.descendant_of(course).filter(slug="etapes-creation-scorm").exists():
         return
     package = ScormPackage.objects.filter(title=SCORM_DEMO_TITLE).first()
@@ -960,14 +961,9 @@ def _scorm_module(course: CoursePage) -> None:
         package = scorm_services.create_package(
             title=SCORM_DEMO_TITLE, archive=ContentFile(archive, name="demo-scorm.zip"), by=None
         )
-    module = _publish(
-        course,
-        ModulePage(
-            title="Module interactif",
-            slug="module-interactif-cae",
-            summary="Un module SCORM à parcourir sur téléphone.",
-        ),
-    )
+    module = ModulePage.objects.child_of(course).order_by("-path").first()
+    if module is None:
+        return
     _publish(
         module,
         LessonPage(
