@@ -11,7 +11,9 @@ from lms.models import LessonCompletion, LessonPage, ScormAttempt, ScormPackage
 from lms.scorm import samples
 from tests.e2e.conftest import PHONE_VIEWPORT
 from tests.e2e.helpers import login
-from tests.lms import scorm_archives
+from tests.lms import factories, scorm_archives
+from tests.lms.factories import CourseEnrolmentFactory
+from tests.programmes.factories import UserFactory
 
 SAVE = re.compile(r"^\s*(Enregistrer|Save)\s*$", re.I)
 REFUSED = re.compile(r"(Ce paquet est refusé|This package is refused)", re.I)
@@ -109,3 +111,38 @@ def test_an_editor_uploads_a_scorm_package_and_a_learner_completes_it_on_a_phone
     learner.reload()
     expect(learner.locator("[data-lesson-completion]")).to_have_text(LESSON_COMPLETED)
     expect(learner.locator("[data-scorm-status]")).to_contain_text(SCORE)
+
+
+def test_a_learner_plays_a_two_sco_scorm_2004_package_on_a_phone(phone_page: Page, live_server):
+    """SCORM 2004, several SCOs: one button per SCO, completion and success reported apart, the lesson
+    completed once both are done."""
+    course = factories.course(is_open=True)
+    package = scorm_archives.scorm_package(
+        version="2004", title="Deux étapes", scos=[("un", "Première étape"), ("deux", "Seconde étape")]
+    )
+    lesson = scorm_archives.scorm_lesson(factories.module(course), package, title="Deux étapes")
+    learner = UserFactory(username="lina", role="learner", password="correct horse battery staple")
+    CourseEnrolmentFactory(user=learner, course=course)
+    page = phone_page
+    login(page, live_server.url, "lina", "correct horse battery staple")
+    page.goto(f"{live_server.url}{lesson.url}")
+
+    frame = page.frame_locator("#scorm-player iframe")
+    steps = page.locator("#scorm-player [data-sco-index]")
+    expect(steps).to_have_count(2)
+    for index, title in enumerate(["Première étape", "Seconde étape"]):
+        steps.nth(index).tap()
+        expect(frame.get_by_role("heading", level=1)).to_have_text(title)
+        expect(frame.locator("#status")).to_have_text("Connecté")
+        frame.get_by_role("button", name="Suivant").tap()
+        frame.get_by_role("button", name="Terminer").tap()
+        expect(frame.get_by_text("Module terminé")).to_be_visible()
+        expect(steps.nth(index)).to_have_class(re.compile("is-completed"))
+
+    expect(page.locator("[data-scorm-status]")).to_have_text(LESSON_COMPLETED)
+    attempts = ScormAttempt.objects.filter(lesson=lesson, user=learner).order_by("sco__position")
+    assert [(a.completion_status, a.success_status, a.score_scaled) for a in attempts] == [
+        ("completed", "passed", 0.8),
+        ("completed", "passed", 0.8),
+    ]
+    assert LessonCompletion.objects.filter(user=learner, lesson=lesson).exists()
