@@ -1,6 +1,10 @@
-"""Admin of the training app: quizzes, training providers and SCORM packages as snippets (chosen inside course pages),
-and the certificates of the people in the user's scope."""
+"""Admin of the training app: quizzes, training providers and SCORM packages as snippets (chosen inside
+course pages), and the certificates of the people in the user's scope."""
 
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
@@ -9,6 +13,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from lms.forms import QuizAdminForm
 from lms.models import Quiz, ScormPackage, TrainingProvider
+from lms.scorm import services as scorm_services
 from lms.scorm.forms import ScormPackageAdminForm
 from lms.viewsets import CertificateAdmin
 
@@ -54,3 +59,15 @@ class TrainingAdminGroup(SnippetViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_training_admin() -> TrainingAdminGroup:
     return TrainingAdminGroup()
+
+
+@hooks.register("after_delete_snippet")
+def remove_deleted_scorm_files(request: HttpRequest, instances: list[Any]) -> None:
+    """Deleting packages (one or in bulk) removes their files once the deletion is committed."""
+    packages = [instance for instance in instances if isinstance(instance, ScormPackage)]
+    if packages:
+        uuids = [str(package.uuid) for package in packages]
+        archive_names = [package.archive.name for package in packages]
+        transaction.on_commit(
+            lambda: scorm_services.remove_package_files(uuids=uuids, archive_names=archive_names)
+        )

@@ -214,3 +214,13 @@ def record_commit(
         lms_services.complete_lesson(enrolment=enrolment, lesson=lesson)
         is_completed = True
     return CommitResult(attempt=attempt, is_applied=True, is_lesson_completed=is_completed)
+
+
+def remove_package_files(*, uuids: list[str], archive_names: list[str]) -> None:
+    """After deleted packages are committed: their extracted folders and archives go too."""
+    storage = ScormPackage._meta.get_field("archive").storage  # type: ignore[attr-defined]
+    for name in uuids:
+        shutil.rmtree(Path(settings.ESSAIM_SCORM_ROOT) / "content" / name, ignore_errors=True)
+    for name in archive_names:
+        if name:
+            storage.delete(name)

@@ -15,7 +15,7 @@ from lms.choices import ScormVersion
 from lms.models import ScormPackage
 from lms.scorm import samples, services
 from lms.scorm.manifest import ManifestError, parse_manifest
-from tests.lms import scorm_archives
+from tests.lms import factories, scorm_archives
 from tests.lms.scorm_archives import upload
 from tests.programmes.factories import UserFactory
 
@@ -220,3 +220,23 @@ def test_a_malicious_archive_is_refused_on_the_admin_form(client, roles, archive
     assertContains(response, "This package is refused")
     assertContains(response, message)
     assert not ScormPackage.objects.exists()
+
+
+def test_deleting_a_package_in_the_admin_removes_its_files_but_not_while_a_lesson_uses_it(
+    client, roles, django_capture_on_commit_callbacks
+):
+    package = scorm_archives.scorm_package()
+    root, archive = services.content_root(package), Path(package.archive.path)
+    lesson = scorm_archives.scorm_lesson(factories.module(factories.course()), package)
+    client.force_login(UserFactory(role="fabrique"))
+    url = reverse("wagtailsnippets_lms_scormpackage:delete", args=[package.pk])
+
+    client.post(url)  # refused: a lesson uses it
+    assert ScormPackage.objects.filter(pk=package.pk).exists()
+    lesson.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url).status_code == 302
+
+    assert not ScormPackage.objects.filter(pk=package.pk).exists()
+    assert not root.exists()
+    assert not archive.exists()
