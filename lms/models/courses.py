@@ -240,7 +240,7 @@ class LessonPage(Page):
         verbose_name=_("SCORM package"),
         null=True,
         blank=True,
-        help_text=_("Played in the lesson, under its body. Upload packages under Training › SCORM packages."),
+        help_text=_("Played in the lesson, under its body. Upload packages under Training, SCORM packages."),
     )
 
     content_panels = [
