@@ -218,7 +218,7 @@ def record_commit(
 
 def remove_package_files(*, uuids: list[str], archive_names: list[str]) -> None:
     """After deleted packages are committed: their extracted folders and archives go too."""
-    storage = ScormPackage._meta.get_field("archive").storage  # type: ignore[attr-defined]
+    storage = ScormPackage._meta.get_field("archive").storage
     for name in uuids:
         shutil.rmtree(Path(settings.ESSAIM_SCORM_ROOT) / "content" / name, ignore_errors=True)
     for name in archive_names:
