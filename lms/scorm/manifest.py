@@ -11,7 +11,7 @@ import posixpath
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from xml.etree.ElementTree import Element  # nosec B405 - only the type; parsing goes through defusedxml
+from xml.etree.ElementTree import Element  # the type only: parsing goes through defusedxml  # nosec B405
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _

@@ -27,7 +27,7 @@ from lms.models import CourseEnrolment, LessonPage, ScormSco
 from lms.scorm import selectors, services
 from programmes.security import rate_for, too_many_requests
 
-TOKEN_SALT = "lms.scorm.launch"  # nosec B105 - a signing namespace, not a secret
+TOKEN_SALT = "lms.scorm.launch"  # a signing namespace, not a secret  # nosec B105
 TOKEN_MAX_AGE = 24 * 3600
 MAX_COMMIT_BYTES = 512 * 1024
 # Content types the browser must not guess (SecurityMiddleware adds nosniff to every answer).
