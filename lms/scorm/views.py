@@ -68,7 +68,7 @@ def player_context(
     """What the lesson page hands the player script (as JSON): the SCOs with their address and, for an
     enrolled learner, a launch token and the data to resume from. Staff reading it run it untracked."""
     package = lesson.scorm_package
-    if package is None:
+    if package is None or lesson.pk is None:  # the preview of a lesson not saved yet: no address to serve
         return {}
     entries = selectors.lesson_scos(request.user, lesson)
     tracked = enrolment is not None and not getattr(request, "is_preview", False)

@@ -13,7 +13,7 @@ import pytest
 
 from lms import selectors as lms_selectors
 from lms.choices import ScormCompletion, ScormSuccess
-from lms.models import LessonCompletion, ScormAttempt
+from lms.models import LessonCompletion, LessonPage, ScormAttempt
 from lms.scorm import runtime, selectors, services, views
 from tests.lms import factories, scorm_archives
 from tests.lms.factories import CourseEnrolmentFactory
@@ -446,3 +446,13 @@ def test_the_export_selector_is_flat_and_filtered_by_course_and_learner(setup, d
     assert (len(few), len(many)) == (5, 50)
     assert not selectors.attempts_for_export(course=other_course).exists()
     assert selectors.attempts_for_export(user=learner.user).count() == 1
+
+
+def test_the_preview_of_a_lesson_not_saved_yet_has_no_player(rf, setup):
+    _course, lesson, _sco, enrolment = setup
+    request = rf.get("/")
+    request.user = enrolment.user
+    draft = LessonPage(title="Brouillon", scorm_package=lesson.scorm_package)
+
+    assert views.player_context(request, draft, None) == {}
+    assert views.player_context(request, lesson, enrolment)["scos"]
