@@ -2,7 +2,6 @@
 commits (normalised, idempotent), which complete the lesson through the training services."""
 
 import dataclasses
-import logging
 import shutil
 import uuid
 import zipfile
@@ -22,8 +21,6 @@ from lms.models import CourseEnrolment, LessonPage, ScormAttempt, ScormPackage, 
 from lms.scorm import runtime
 from lms.scorm.manifest import MANIFEST_NAME, Manifest, ManifestError, parse_manifest
 from programmes.archives import ArchiveError, safe_extract, validate_archive_upload
-
-logger = logging.getLogger(__name__)
 
 # Sessions remembered per attempt so that a late retry of a closed session is not counted as a new one.
 PAST_SESSIONS_KEPT = 50
