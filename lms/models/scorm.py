@@ -76,7 +76,7 @@ class ScormSco(models.Model):
     class Meta:
         verbose_name = _("SCO")
         verbose_name_plural = _("SCOs")
-        ordering = ["package", "position", "pk"]
+        ordering = ["package_id", "position", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["package", "identifier"], name="scorm_sco_unique_identifier"),
         ]
