@@ -23,6 +23,7 @@
   var frame = root.querySelector("iframe");
   var status = root.querySelector("[data-scorm-status]");
   var buttons = root.querySelectorAll("[data-sco-index]");
+  var nextButton = root.querySelector("[data-scorm-next]");
   var is2004 = config.version === "2004";
   var ApiClass = is2004 ? window.Scorm2004API : window.Scorm12API;
   var retryTimer = null;
@@ -89,6 +90,12 @@
     var button = root.querySelector('[data-sco-index="' + config.scos.indexOf(sco) + '"]');
     if (button && answer.completion === "completed") {
       button.classList.add("is-completed");
+    }
+    var index = config.scos.indexOf(sco);
+    if (nextButton && current && current.index === index && answer.completion === "completed"
+        && index + 1 < config.scos.length) {
+      nextButton.dataset.target = String(index + 1);
+      nextButton.hidden = false;
     }
     if (answer.lessonCompleted) {
       root.classList.add("is-lesson-completed");
@@ -223,6 +230,9 @@
     if (status && sco.completion !== "not_attempted") {
       status.textContent = describe(sco);
     }
+    if (nextButton) {
+      nextButton.hidden = true;
+    }
     frame.setAttribute("title", sco.title);
     frame.src = sco.url;
   }
@@ -232,6 +242,11 @@
       launch(parseInt(button.dataset.scoIndex, 10));
     });
   });
+  if (nextButton) {
+    nextButton.addEventListener("click", function () {
+      launch(parseInt(nextButton.dataset.target, 10));
+    });
+  }
   window.addEventListener("pagehide", flush);
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden") {
