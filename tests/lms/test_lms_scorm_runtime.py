@@ -456,3 +456,44 @@ def test_the_preview_of_a_lesson_not_saved_yet_has_no_player(rf, setup):
 
     assert views.player_context(request, draft, None) == {}
     assert views.player_context(request, lesson, enrolment)["scos"]
+
+
+def test_commits_are_throttled_per_learner_not_per_address(client, settings, setup):
+    _course, lesson, _sco, enrolment = setup
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "scorm_commit": "2/h",
+        },
+    }
+    client.force_login(enrolment.user)
+    token = player_data(client, lesson)["scos"][0]["token"]
+
+    answers = [
+        post_commit(client, {"token": token, "session": "x", "sequence": n, "cmi": cmi_12()}).status_code
+        for n in (1, 2, 3)
+    ]
+
+    assert answers == [200, 200, 429]
+    classmate = CourseEnrolmentFactory(course=enrolment.course).user
+    client.force_login(classmate)
+    other_token = player_data(client, lesson)["scos"][0]["token"]
+    assert (
+        post_commit(
+            client, {"token": other_token, "session": "y", "sequence": 1, "cmi": cmi_12()}
+        ).status_code
+        == 200
+    )
+
+
+def test_a_lesson_taken_offline_records_nothing_more(client, setup):
+    _course, lesson, _sco, enrolment = setup
+    client.force_login(enrolment.user)
+    token = player_data(client, lesson)["scos"][0]["token"]
+    lesson.unpublish()
+
+    response = post_commit(client, {"token": token, "session": "x", "sequence": 1, "cmi": cmi_12()})
+
+    assert response.status_code == 404
+    assert not ScormAttempt.objects.exists()
