@@ -15,6 +15,7 @@ class LmsConfig(AppConfig):
         from lms.demo import seed_courses
         from lms.demo_digcomp import seed_digital_skills
         from lms.receivers import keep_login_in_connection_log
+        from lms.scorm import xapi as scorm_xapi  # noqa: F401 (registers the SCORM xAPI source)
         from programmes.demo import register_seeder
         from programmes.scale import register_scale_generator
 

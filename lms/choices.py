@@ -15,6 +15,7 @@ class CompletionRule(models.TextChoices):
     MARK_DONE = "mark_done", _("Marked as done")
     QUIZ = "quiz", _("Quiz passed")
     ATTENDANCE = "attendance", _("Live session attended")
+    SCORM = "scorm", _("SCORM package completed")
 
 
 class QuestionKind(models.TextChoices):
@@ -48,3 +49,24 @@ class LiveSessionKind(models.TextChoices):
 class LiveAttendanceStatus(models.TextChoices):
     PRESENT = "present", _("Present")
     ABSENT = "absent", _("Absent")
+
+
+class ScormVersion(models.TextChoices):
+    SCORM_12 = "1.2", _("SCORM 1.2")
+    SCORM_2004 = "2004", _("SCORM 2004")
+
+
+class ScormCompletion(models.TextChoices):
+    """Completion of a SCO, the same for both versions (SCORM 1.2 `passed` and `failed` count as completed)."""
+
+    NOT_ATTEMPTED = "not_attempted", _("Not attempted")
+    INCOMPLETE = "incomplete", _("Incomplete")
+    COMPLETED = "completed", _("Completed")
+
+
+class ScormSuccess(models.TextChoices):
+    """Success of a SCO, kept apart from its completion (SCORM 2004 reports them separately)."""
+
+    UNKNOWN = "unknown", _("Unknown")
+    PASSED = "passed", _("Passed")
+    FAILED = "failed", _("Failed")

@@ -1,7 +1,8 @@
 """Demo courses for `seed_demo`: the network's "Créer une CAE" training (objectives from the 2018 activity
 report, funded: its certificates are certificats de réalisation), "Découvrir la coopérative" and
 "Bienvenue dans la CJS" for CJS members, and "Animer une CJS" for facilitators. The demo learner has
-completed "Bienvenue dans la CJS" and holds its certificate.
+completed "Bienvenue dans la CJS" and holds its certificate. "Créer une CAE" ends with a SCORM 1.2 lesson
+whose small package is generated in code (lms.scorm.samples).
 
 Each course has one virtual class (a live session linked to the lesson that presents it); the demo learner
 has some connected time and a few logins in the connection log.
@@ -13,8 +14,10 @@ enrolment.
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from wagtail.models import Page, Site
@@ -34,8 +37,11 @@ from lms.models import (
     ModulePage,
     Question,
     Quiz,
+    ScormPackage,
     TrainingProvider,
 )
+from lms.scorm import samples
+from lms.scorm import services as scorm_services
 from programmes.choices import OrganisationType
 from programmes.models import Enrolment, Organisation, User
 from programmes.text import normalise
@@ -934,6 +940,41 @@ def seed_courses() -> None:
     _live_session(courses[FACILITATE.slug], FACILITATE.live, learner=None, facilitator="fabrique")
     _live_session(courses[CREATE_CAE.slug], CREATE_CAE.live, learner=None, facilitator="fabrique")
     _connected_time("jeune", courses[DISCOVER.slug])
+    _scorm_module(courses[CREATE_CAE.slug])
+
+
+SCORM_DEMO_TITLE = "Les étapes de la création d'une CAE (module SCORM)"
+
+
+def _scorm_module(course: CoursePage) -> None:
+    """One SCORM 1.2 lesson at the end of the course's last module, its small package generated in code
+    (once)."""
+    if LessonPage.objects.descendant_of(course).filter(slug="etapes-creation-scorm").exists():
+        return
+    package = ScormPackage.objects.filter(title=SCORM_DEMO_TITLE).first()
+    if package is None:
+        archive = samples.build_package(
+            title=SCORM_DEMO_TITLE,
+            scos=[("etapes", "Les étapes de la création")],
+            mastery_score=Decimal("60"),
+        )
+        package = scorm_services.create_package(
+            title=SCORM_DEMO_TITLE, archive=ContentFile(archive, name="demo-scorm.zip"), by=None
+        )
+    module = ModulePage.objects.child_of(course).order_by("-path").first()
+    if module is None:
+        return
+    _publish(
+        module,
+        LessonPage(
+            title="Les étapes de la création",
+            slug="etapes-creation-scorm",
+            estimated_minutes=10,
+            completion_rule=CompletionRule.SCORM,
+            scorm_package=package,
+            body=[{"type": "paragraph", "value": "<p>Parcourez le module jusqu'au bout.</p>"}],
+        ),
+    )
 
 
 def _live_session(

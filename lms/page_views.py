@@ -19,6 +19,7 @@ from wagtail.models import Page
 
 from lms import open_badges, selectors, services
 from lms.models import CourseEnrolment, CoursePage, LessonPage, ModulePage
+from lms.scorm import views as scorm_views
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -199,6 +200,8 @@ def serve_lesson(lesson: LessonPage, request: HttpRequest) -> HttpResponse:
     context["course"] = course
     context["quiz_state"] = _quiz_state(request, lesson, course, enrolment, form)
     context["enrolment"] = enrolment
+    if lesson.scorm_package_id is not None:
+        context["scorm_player"] = scorm_views.player_context(request, lesson, enrolment)
     # Heartbeats measure the connected time of enrolled learners (not of previews or staff reading).
     context["tracks_time"] = enrolment is not None and not getattr(request, "is_preview", False)
     context["heartbeat_seconds"] = settings.ESSAIM_LMS_HEARTBEAT_SECONDS

@@ -31,6 +31,9 @@ from lms.models import (
     Question,
     Quiz,
     QuizAttempt,
+    ScormAttempt,
+    ScormPackage,
+    ScormSco,
     TrainingProvider,
 )
 from programmes.models import Person
@@ -158,7 +161,37 @@ def declare() -> None:
         fields=["level"],
         subjects=["assessment__user__person"],
     )
-    content: list[type[Model]] = [CourseIndexPage, CoursePage, ModulePage, LessonPage, Quiz, Question, Choice]
+    classify(
+        ScormAttempt,
+        purpose="training",
+        fields=[
+            "user",
+            "completion_status",
+            "success_status",
+            "score_raw",
+            "score_scaled",
+            "total_seconds",
+            "location",
+            "suspend_data",
+            "cmi",
+        ],
+        subjects=["user__person"],
+        note=_(
+            "What a SCORM module reports (status, score, time, resume data); the raw CMI data, which "
+            "repeats the learner's name, is emptied on erasure."
+        ),
+    )
+    not_personal(ScormPackage, staff=["uploaded_by"], note=_("Course content."))
+    content: list[type[Model]] = [
+        CourseIndexPage,
+        CoursePage,
+        ModulePage,
+        LessonPage,
+        Quiz,
+        Question,
+        Choice,
+        ScormSco,
+    ]
     for model in content:
         not_personal(model, note=_("Course content."))
     not_personal(TrainingProvider, note=_("An organisation's legal details."))
@@ -206,6 +239,7 @@ class LmsProvider(BaseProvider):
         LiveSession,
         LiveAttendance,
         LessonTime,
+        ScormAttempt,
         CalendarFeed,
         ConnectionLog,
         DigitalSkillsAssessment,
@@ -252,6 +286,27 @@ class LmsProvider(BaseProvider):
                 .order_by("activity_date", "pk"),
                 ["lesson", "activity_date", "seconds"],
             ),
+            "lms.scormattempt": export_rows(
+                ScormAttempt.objects.filter(user_id=user)
+                .select_related("lesson", "sco")
+                .order_by("started_at", "pk"),
+                [
+                    "lesson",
+                    "sco",
+                    "completion_status",
+                    "success_status",
+                    "score_raw",
+                    "score_min",
+                    "score_max",
+                    "score_scaled",
+                    "total_seconds",
+                    "started_at",
+                    "updated_at",
+                    "completed_at",
+                    "location",
+                    "suspend_data",
+                ],
+            ),
             # The feed's secret address is not kept (only its hash): its existence and date are the data.
             "lms.calendarfeed": export_rows(CalendarFeed.objects.filter(user_id=user), ["created_at"]),
             "lms.connectionlog": export_rows(
@@ -292,7 +347,8 @@ class LmsProvider(BaseProvider):
         """Progress, scores, connected time, attendance and self-assessments stay on the account, which
         the core provider anonymises: completion and pass rates, time reports, live-session attendance and
         digital-skills group results do not move. The certificates no longer name the holder (the public
-        check shows "Anonyme") and their PDF files go; the calendar address and the logins go; the
+        check shows "Anonyme") and their PDF files go; the calendar address and the logins go; SCORM attempts
+        keep their status, score and time but lose the raw CMI data and resume data; the
         learner's name is redacted from the minutes of the live sessions of their cohorts and courses."""
         user = person.user_id
         if user is not None:
@@ -300,6 +356,7 @@ class LmsProvider(BaseProvider):
                 _anonymise_certificate(certificate)
             CalendarFeed.objects.filter(user_id=user).delete()
             ConnectionLog.objects.filter(user_id=user).delete()
+            ScormAttempt.objects.filter(user_id=user).update(cmi={}, suspend_data="", location="")
         names = anonymise.person_names(person)
         if not names:
             return

@@ -39,6 +39,7 @@ from lms.models import (
     Question,
     Quiz,
     QuizAttempt,
+    ScormAttempt,
 )
 from lms.models.certificates import CODE_PATTERN, normalise_code
 from programmes import access, disclosure
@@ -455,15 +456,36 @@ def members_with_accounts(cohort: Cohort) -> QuerySet[Enrolment]:
 def realised_minutes(user: Any, course: CoursePage) -> int:
     """Realised duration of a course for one learner, in minutes: the estimated time of the lessons of
     the course they completed (required or optional) plus the live-session minutes their facilitators
-    confirmed. A lesson completed by attending counts through those minutes, not its estimate (no
-    double count). The one place the certificates read it from."""
+    confirmed, plus the time SCORM modules reported. A lesson completed by attending counts through
+    those minutes, a SCORM lesson through the time its module reported (its estimate only when the
+    module reported none): never twice. The one place the certificates read it from."""
     lessons = (
-        LessonPage.objects.live().descendant_of(course).exclude(completion_rule=CompletionRule.ATTENDANCE)
+        LessonPage.objects.live()
+        .descendant_of(course)
+        .exclude(completion_rule__in=[CompletionRule.ATTENDANCE, CompletionRule.SCORM])
     )
     total = LessonCompletion.objects.filter(user=user, lesson__in=lessons).aggregate(
         total=Sum("lesson__estimated_minutes")
     )["total"]
-    return int(total or 0) + attended_live_minutes(user, course)
+    return int(total or 0) + attended_live_minutes(user, course) + scorm_minutes(user, course)
+
+
+def scorm_minutes(user: Any, course: CoursePage) -> int:
+    """Minutes of the course's SCORM lessons for one learner: the session time their modules reported
+    (every SCO of the lesson), or the lesson's estimate when it is completed and reported no time."""
+    lessons = LessonPage.objects.live().descendant_of(course).filter(completion_rule=CompletionRule.SCORM)
+    seconds = dict(
+        ScormAttempt.objects.filter(user=user, lesson__in=lessons)
+        .values("lesson_id")
+        .annotate(seconds=Sum("total_seconds"))
+        .values_list("lesson_id", "seconds")
+    )
+    completed = LessonCompletion.objects.filter(user=user, lesson__in=lessons).values_list(
+        "lesson_id", "lesson__estimated_minutes"
+    )
+    minutes = sum(round(value / 60) for value in seconds.values() if value)
+    minutes += sum(estimate for lesson_id, estimate in completed if not seconds.get(lesson_id))
+    return int(minutes)
 
 
 def my_certificates(user: Any) -> QuerySet[Certificate]:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from lms import digcomp_views, live_views, public_views, views, xapi_views
+from lms.scorm import views as scorm_views
 
 app_name = "lms"
 
@@ -40,6 +41,9 @@ urlpatterns = [
     path("learn/live/<int:pk>/sheet/", live_views.sign_in_sheet, name="live_sign_in_sheet"),
     path("learn/live/<int:pk>/attendance/", live_views.confirm_attendance, name="live_confirm"),
     path("learn/live/<int:pk>/session.ics", live_views.session_ics, name="live_ics"),
+    # SCORM: the content under its own prefix (its own security policy), and the run-time's commits.
+    path("learn/scorm/content/<int:lesson_id>/<path:path>", scorm_views.content, name="scorm_content"),
+    path("learn/scorm/commit/", scorm_views.commit, name="scorm_commit"),
     path("learn/calendar/", live_views.calendar_page, name="calendar"),
     path("learn/calendar/<str:token>/sessions.ics", live_views.calendar_feed, name="calendar_feed"),
 ]

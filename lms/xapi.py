@@ -58,6 +58,7 @@ VERBS: dict[str, dict[str, str]] = {
     "passed": {"en": "passed", "fr": "a réussi"},
     "failed": {"en": "failed", "fr": "a échoué à"},
     "attended": {"en": "attended", "fr": "a assisté à"},
+    "attempted": {"en": "attempted", "fr": "a commencé"},
 }
 
 ACTIVITY_TYPES = {
@@ -66,6 +67,8 @@ ACTIVITY_TYPES = {
     "lesson": ADL_ACTIVITIES + "lesson",
     "quiz": ADL_ACTIVITIES + "assessment",
     "live-session": ADL_ACTIVITIES + "meeting",
+    # A SCO of a SCORM package: one trackable part of the lesson that plays it.
+    "scorm-sco": ADL_ACTIVITIES + "lesson",
 }
 
 
@@ -280,6 +283,21 @@ def _for_user(queryset: Any, user: Any | None) -> Any:
         return queryset.filter(user=user)
     ids = _learner_ids.get()
     return queryset if ids is None else queryset.filter(user_id__in=ids)
+
+
+class CourseTree(_Tree):
+    """The modules and lessons of the courses an export covers, for sources outside this module."""
+
+    def __init__(self, *, course: CoursePage | None, user: Any | None) -> None:
+        super().__init__(_courses(course, user))
+
+    def registrations(self, user: Any | None) -> dict[tuple[int, int], str]:
+        return _registrations(self.courses.values(), user)
+
+
+def exported_rows(queryset: Any, user: Any | None) -> Any:
+    """Rows (with a `user`) of the learner, or of the learners the running export is about."""
+    return _for_user(queryset, user)
 
 
 # --- Built-in sources ------------------------------------------------------------------------------------

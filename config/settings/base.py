@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 import environ
 from celery.schedules import crontab
-from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from csp.constants import NONCE, NONE, SELF, UNSAFE_EVAL, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -313,6 +313,8 @@ REST_FRAMEWORK = {
         "auth": env.str("ESSAIM_RATE_AUTH", default="30/h"),
         "verification": env.str("ESSAIM_RATE_VERIFICATION", default="120/h"),
         "personal_link": env.str("ESSAIM_RATE_PERSONAL_LINK", default="30/h"),
+        # Commits of the SCORM run-time, counted per learner (a class shares one address).
+        "scorm_commit": env.str("ESSAIM_RATE_SCORM_COMMIT", default="1200/h"),
     },
     "NUM_PROXIES": ESSAIM_TRUSTED_PROXY_COUNT,
 }
@@ -399,8 +401,22 @@ ESSAIM_ADMIN_CSP = {
 }
 # Looser policies by path prefix (the first match applies): Wagtail's admin with its 2FA pages, and
 # Swagger UI (/api/docs/), whose scripts are our own files but which sets inline styles.
+# SCORM content (lms.scorm.views.content): authored elsewhere, it needs inline scripts and styles and
+# sometimes eval; it runs in a sandbox that keeps it scripting (allow-scripts) and able to reach the
+# run-time in the lesson page (allow-same-origin): see docs/security.md for the trade-off.
+ESSAIM_SCORM_CSP = {
+    **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "script-src": [SELF, UNSAFE_INLINE, UNSAFE_EVAL],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:", "blob:"],
+    "font-src": [SELF, "data:"],
+    "media-src": [SELF, "blob:"],
+    "frame-ancestors": [SELF],
+    "sandbox": ["allow-scripts", "allow-same-origin", "allow-forms"],
+}
 ESSAIM_CSP_BY_PREFIX = [
     ("/admin/", ESSAIM_ADMIN_CSP),
+    ("/learn/scorm/content/", ESSAIM_SCORM_CSP),
     ("/api/docs/", {**CONTENT_SECURITY_POLICY["DIRECTIVES"], "style-src": [SELF, UNSAFE_INLINE]}),
 ]
 
@@ -486,3 +502,9 @@ ESSAIM_LMS_SESSION_CAP_MINUTES = env.int("ESSAIM_LMS_SESSION_CAP_MINUTES", defau
 ESSAIM_LMS_JOIN_OPENS_MINUTES = env.int("ESSAIM_LMS_JOIN_OPENS_MINUTES", default=15)
 # Login events (connection log) are deleted after this many days by the daily beat task.
 ESSAIM_LMS_CONNECTION_LOG_DAYS = env.int("ESSAIM_LMS_CONNECTION_LOG_DAYS", default=365)
+# SCORM packages: archives and extracted files live here, outside MEDIA_ROOT (which the web server serves
+# to anyone); Django serves the content to enrolled learners only (docs/scorm.md). A shared volume when
+# several application servers run.
+ESSAIM_SCORM_ROOT = env.path("ESSAIM_SCORM_ROOT", default=BASE_DIR / "private" / "scorm")
+# One session of a SCO counts for this many hours at most, whatever time the content reports.
+ESSAIM_SCORM_SESSION_CAP_HOURS = env.int("ESSAIM_SCORM_SESSION_CAP_HOURS", default=8)

@@ -16,3 +16,4 @@ CELERY_TASK_ALWAYS_EAGER = True
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "essaim-test-media"
 # Open Badges: a key for tests only (the seed is public: it signs nothing outside the test suite).
 ESSAIM_BADGE_SIGNING_KEY = "dGVzdHMtb25seS1lc3NhaW0tYmFkZ2UtZGV2LWtleTA="
+ESSAIM_SCORM_ROOT = Path(tempfile.gettempdir()) / "essaim-test-scorm"

@@ -6,6 +6,7 @@ from lms.models.digcomp import DigitalSkillsAssessment, DigitalSkillsRating
 from lms.models.live import CalendarFeed, LiveAttendance, LiveSession
 from lms.models.progress import CourseEnrolment, LessonCompletion, QuizAttempt
 from lms.models.quizzes import Choice, Question, Quiz
+from lms.models.scorm import ScormAttempt, ScormPackage, ScormSco
 from lms.models.time import ConnectionLog, LessonTime
 
 __all__ = [
@@ -27,5 +28,8 @@ __all__ = [
     "Question",
     "Quiz",
     "QuizAttempt",
+    "ScormAttempt",
+    "ScormPackage",
+    "ScormSco",
     "TrainingProvider",
 ]

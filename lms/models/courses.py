@@ -261,6 +261,15 @@ class LessonPage(Page):
         blank=True,
         editable=False,
     )
+    scorm_package = models.ForeignKey(
+        "lms.ScormPackage",
+        on_delete=models.PROTECT,
+        related_name="lessons",
+        verbose_name=_("SCORM package"),
+        null=True,
+        blank=True,
+        help_text=_("Played in the lesson, under its body. Upload packages under Training, SCORM packages."),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -269,6 +278,7 @@ class LessonPage(Page):
             heading=_("Completion"),
         ),
         FieldPanel("body"),
+        FieldPanel("scorm_package"),
     ]
     parent_page_types = ["lms.ModulePage"]
     subpage_types: list[str] = []
@@ -289,6 +299,10 @@ class LessonPage(Page):
         if self.completion_rule == CompletionRule.QUIZ and not quiz_ids:
             raise ValidationError(
                 {"completion_rule": _("Add a quiz to the body, or choose another completion rule.")}
+            )
+        if self.completion_rule == CompletionRule.SCORM and self.scorm_package_id is None:
+            raise ValidationError(
+                {"scorm_package": _("Choose the SCORM package, or choose another completion rule.")}
             )
 
     def save(self, *args: Any, **kwargs: Any) -> None:

@@ -714,3 +714,50 @@ def test_a_course_id_beyond_the_databases_integers_is_not_found(client, roles):
 
     assert client.get(reverse("lms:xapi_course", args=[10**30])).status_code == 404
     assert client.get(f"/api/v1/lms/xapi/courses/{10**30}/statements/").status_code == 404
+
+
+# --- SCORM results -----------------------------------------------------------------------------------------
+
+
+def test_scorm_results_are_statements_with_their_status_score_and_time():
+    from lms.scorm import services as scorm_services
+    from tests.lms import scorm_archives
+    from tests.lms.factories import CourseEnrolmentFactory
+
+    course = factories.course(title="Parcours SCORM", has_certificate=False)
+    module = factories.module(course, title="Module")
+    package = scorm_archives.scorm_package(scos=[("a", "Partie A"), ("b", "Partie B")])
+    lesson = scorm_archives.scorm_lesson(module, package)
+    enrolment = CourseEnrolmentFactory(course=course)
+    first, second = package.scos.order_by("pk")
+    cmi = {"core": {"lesson_status": "passed", "session_time": "0000:12:30", "score": {"raw": "80"}}}
+    scorm_services.record_commit(
+        enrolment=enrolment, lesson=lesson, sco=first, session_key="s", sequence=1, cmi=cmi
+    )
+    cmi = {"core": {"lesson_status": "incomplete", "session_time": "0000:02:00"}}
+    scorm_services.record_commit(
+        enrolment=enrolment, lesson=lesson, sco=second, session_key="s", sequence=1, cmi=cmi
+    )
+
+    statements = [
+        item
+        for item in xapi.learner_export(learner=enrolment.user)
+        if item["object"]["id"].startswith(BASE + "/xapi/activities/scorm-sco/")
+    ]
+
+    assert_valid(statements)
+    by_sco = {item["object"]["definition"]["name"]["fr"]: item for item in statements}
+    passed, started = by_sco["Partie A"], by_sco["Partie B"]
+    assert passed["verb"]["id"] == "http://adlnet.gov/expapi/verbs/passed"
+    assert passed["result"] == {
+        "completion": True,
+        "success": True,
+        "duration": "PT12M30S",
+        "score": {"scaled": 0.8, "raw": 80.0},
+    }
+    assert (
+        passed["context"]["contextActivities"]["parent"][0]["id"]
+        == f"{BASE}/xapi/activities/lesson/{lesson.pk}"
+    )
+    assert started["verb"]["id"] == "http://adlnet.gov/expapi/verbs/attempted"
+    assert started["result"] == {"completion": False, "duration": "PT2M"}

@@ -20,7 +20,17 @@ from cms.models import PhotoSubject
 from flashcoop.choices import FollowUpStatus, Situation, YesNoRefused
 from flashcoop.models import Mentee, MentoringMeeting
 from lms.choices import LiveAttendanceStatus
-from lms.models import CalendarFeed, ConnectionLog, LessonCompletion, LessonTime, LiveAttendance, QuizAttempt
+from lms.models import (
+    CalendarFeed,
+    ConnectionLog,
+    LessonCompletion,
+    LessonTime,
+    LiveAttendance,
+    QuizAttempt,
+    ScormAttempt,
+    ScormPackage,
+    ScormSco,
+)
 from programmes.choices import ConsentKind, EnrolmentStatus, ResponseSource, Wave
 from programmes.models import (
     Answer,
@@ -188,6 +198,19 @@ def person_in_every_app() -> Everywhere:
     LessonCompletion.objects.create(user=user, lesson=a_lesson)
     QuizAttempt.objects.create(
         user=user, lesson=a_lesson, quiz=a_quiz, answers=right_answers(a_quiz), score=1.0, is_passed=True
+    )
+    # ... a SCORM module she started (the content repeats her name in its CMI data).
+    package = ScormPackage.objects.create(title="Module SCORM", version="1.2", archive="module.zip")
+    sco = ScormSco.objects.create(package=package, identifier="a", title="Accueil", launch_path="index.html")
+    ScormAttempt.objects.create(
+        user=user,
+        lesson=a_lesson,
+        sco=sco,
+        completion_status="incomplete",
+        total_seconds=120,
+        session_seconds=120,
+        suspend_data="page=2",
+        cmi={"core": {"student_name": "Kerhuel, Léa", "lesson_status": "incomplete"}},
     )
 
     # ... her certificate (with its PDF) and an earlier one revoked, a live session she attended (its
