@@ -67,16 +67,29 @@ def data_changed() -> None:
         transaction.on_commit(_new_generation)
 
 
+def key(parts: tuple[Hashable, ...]) -> str | None:
+    """The cache key of these parts (which must name the caller's scope) in the current generation; None
+    while this connection holds uncommitted changes (what it sees must not be stored)."""
+    if _has_uncommitted_changes(transaction.get_connection()):
+        return None
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"figures:{generation()}:{digest}"
+
+
+def fragment_key(parts: tuple[Hashable, ...]) -> str:
+    """A key for `{% cache %}` around a rendered part of a page; one never met again when key() is None."""
+    return key(parts) or f"uncommitted:{uuid.uuid4().hex}"
+
+
 def cached(parts: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
     """`compute()` once per data generation for these key parts (which must name the caller's scope)."""
-    if _has_uncommitted_changes(transaction.get_connection()):
+    key_ = key(parts)
+    if key_ is None:
         return compute()
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
-    key = f"figures:{generation()}:{digest}"
-    value = cache.get(key, _MISSING)
+    value = cache.get(key_, _MISSING)
     if value is _MISSING:
         value = compute()
-        cache.set(key, value, timeout())
+        cache.set(key_, value, timeout())
     return value  # type: ignore[return-value]
 
 

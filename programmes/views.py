@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from programmes import access, audit, exports, selectors, services
+from programmes import access, audit, exports, figures, selectors, services
 from programmes.choices import AttendanceStatus, CohortStatus, EnrolmentStatus, ExitReason
 from programmes.models import Cohort, Enrolment, Organisation, Session, User
 from programmes.models.enrolments import EXIT_STATUSES, TRANSITIONS
@@ -146,6 +146,11 @@ def coordinator_home(request: HttpRequest) -> HttpResponse:
             ],
             "key_figures": _key_figures(request.user, scope),
             "chart": _members_chart(rows),
+            # The rendered table and chart are cached with the figures (same scope, generation, language).
+            "fragment_key": figures.fragment_key(
+                ("dashboard_table", figures.scope_key(request.user), tuple(sorted(scope.query.items())))
+            ),
+            "fragment_timeout": figures.timeout(),
             "export_csv_url": f"{reverse('programmes:coordinator_export_csv')}?{query}",
             "export_xlsx_url": f"{reverse('programmes:coordinator_export_xlsx')}?{query}",
         },

@@ -63,10 +63,17 @@ def test_a_second_visit_reads_the_figures_from_the_cache_until_a_change_is_commi
     first = queries_of(client, "/coordinate/")
     second = queries_of(client, "/coordinate/")
     EnrolmentFactory(cohort=nantes)
+    CohortFactory(name="CJS Rezé", department=department("44"))
     third = client.get("/coordinate/")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    in_french = client.get("/coordinate/")
 
     assert second < first
     assert third.context["rows"][0].members == 4
+    # The rendered table is cached too: renewed with the data, and kept per language.
+    assert "CJS Rezé" in third.content.decode()
+    assert 'data-label="Cohort"' in third.content.decode()
+    assert 'data-label="Cohorte"' in in_french.content.decode()
 
 
 def test_inside_a_transaction_that_wrote_figures_are_computed_afresh_and_not_stored():
