@@ -2,6 +2,7 @@
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -84,6 +85,9 @@ def _open_page(request: pytest.FixtureRequest, context: BrowserContext) -> Itera
             _save_screenshot(request, page)
     finally:
         context.close()
+        # What the page sent as it closed (a SCORM beacon, a last heartbeat) must be answered before the
+        # database is flushed: a request still in a transaction then deadlocks the flush on PostgreSQL.
+        time.sleep(0.5)
     report = getattr(request.node, "rep_call", None)
     if violations and (report is None or report.passed):
         pytest.fail("Content Security Policy violations:\n" + "\n".join(violations), pytrace=False)
@@ -105,14 +109,17 @@ def _save_screenshot(request: pytest.FixtureRequest, page: Page) -> None:
 
 
 @pytest.fixture
-def page(request: pytest.FixtureRequest, browser: Browser, live_server) -> Iterator[Page]:
-    """A desktop page in French, in its own context (cookies do not leak between tests)."""
+def page(request: pytest.FixtureRequest, browser: Browser, live_server, transactional_db) -> Iterator[Page]:
+    """A desktop page in French, in its own context (cookies do not leak between tests). It comes after
+    the test database, so it is closed before the database is flushed."""
     context = browser.new_context(locale="fr-FR", viewport=DESKTOP_VIEWPORT, base_url=live_server.url)
     yield from _open_page(request, context)
 
 
 @pytest.fixture
-def phone_page(request: pytest.FixtureRequest, browser: Browser, live_server) -> Iterator[Page]:
+def phone_page(
+    request: pytest.FixtureRequest, browser: Browser, live_server, transactional_db
+) -> Iterator[Page]:
     """A phone-sized touch page in French (iPhone-like, 390x844)."""
     context = browser.new_context(
         locale="fr-FR",

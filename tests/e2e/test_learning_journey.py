@@ -18,7 +18,7 @@ SUBMIT_ANSWERS = re.compile(r"Valider|Envoyer|Submit", re.I)
 NOT_PASSED = re.compile(r"pas encore réussi|not passed yet", re.I)
 PASSED = re.compile(r"Quiz réussi|Quiz passed", re.I)
 COMPLETED = re.compile(r"Termin[ée]|Completed", re.I)
-DOWNLOAD = re.compile(r"Télécharger|Download", re.I)
+DOWNLOAD = re.compile(r"(Télécharger|Download).*PDF", re.I)
 VERIFY = re.compile(r"^\s*(Vérifier|Verify)\s*$", re.I)
 VALID = re.compile(r"valide|valid", re.I)
 
