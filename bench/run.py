@@ -246,6 +246,11 @@ WHY_MISSED = {
         "Python and rendered on each request, in a flat 15 queries; precomputed per-learner progress "
         "(kept up to date on completion) is the next step"
     ),
+    "coordinator dashboard (national)": (
+        "its figures, table and chart come from the cache (7 queries), but a national edition is a table of "
+        "200 cohorts, about 200 KB of HTML, and the cached rows are read back into objects on each request "
+        "before the cached fragments are sent"
+    ),
     "a cohort's page": (
         "a staff page of personal data, not cached: half of its time renders the members, sessions and "
         "alerts of the cohort, the other half is its 12 queries (attendance streaks over the season)"
