@@ -182,14 +182,6 @@ def dashboard_cohorts(user: Any, scope: DashboardScope) -> QuerySet[Cohort]:
     return with_table_figures(cohorts).order_by("name")
 
 
-def dashboard_rows(user: Any, scope: DashboardScope) -> list["CohortRow"]:
-    """The dashboard's cohort table, computed once per data generation and scope (programmes.figures)."""
-    from programmes import figures
-
-    key = ("dashboard_rows", figures.scope_key(user), tuple(sorted(scope.query.items())))
-    return figures.cached(key, lambda: cohort_table(dashboard_cohorts(user, scope)))
-
-
 def _count_per_cohort(queryset: QuerySet[Any], cohort_field: str = "cohort") -> Coalesce:
     """A correlated COUNT for each cohort row (no join fan-out between the counted tables)."""
     counted = (

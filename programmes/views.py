@@ -1,5 +1,6 @@
 """Front-office spaces of the core roles. Each space shows only what the access policy allows."""
 
+import dataclasses
 from typing import Any, cast
 
 from django import forms
@@ -8,12 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.text import Truncator
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -132,29 +134,51 @@ def _members_chart(rows: list[selectors.CohortRow]) -> dict[str, Any] | None:
 @role_required(Role.COORDINATOR, Role.FABRIQUE)
 def coordinator_home(request: HttpRequest) -> HttpResponse:
     scope = _dashboard_scope(request)
-    rows = selectors.dashboard_rows(request.user, scope)
     query = urlencode(scope.query)
     return render(
         request,
         "programmes/coordinator_home.html",
         {
             "scope": scope,
-            "rows": rows,
-            "table": [
-                {"row": row, "retention": percent(row.retention), "attendance": percent(row.attendance_rate)}
-                for row in rows
-            ],
+            "cohorts": _rendered_cohorts(request.user, scope),
             "key_figures": _key_figures(request.user, scope),
-            "chart": _members_chart(rows),
-            # The rendered table and chart are cached with the figures (same scope, generation, language).
-            "fragment_key": figures.fragment_key(
-                ("dashboard_table", figures.scope_key(request.user), tuple(sorted(scope.query.items())))
-            ),
-            "fragment_timeout": figures.timeout(),
             "export_csv_url": f"{reverse('programmes:coordinator_export_csv')}?{query}",
             "export_xlsx_url": f"{reverse('programmes:coordinator_export_xlsx')}?{query}",
         },
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class RenderedCohorts:
+    """The dashboard's cohort table and chart, rendered once per data generation, scope and language."""
+
+    count: int
+    table: str
+    chart: str
+
+
+def _rendered_cohorts(user: Any, scope: selectors.DashboardScope) -> RenderedCohorts:
+    """A national edition is a table of hundreds of cohorts: the cache keeps its HTML, so that a request
+    reads one string instead of rebuilding (or unpickling) hundreds of rows (programmes.figures)."""
+
+    def render_cohorts() -> RenderedCohorts:
+        rows = selectors.cohort_table(selectors.dashboard_cohorts(user, scope))
+        table = [
+            {"row": row, "retention": percent(row.retention), "attendance": percent(row.attendance_rate)}
+            for row in rows
+        ]
+        return RenderedCohorts(
+            count=len(rows),
+            table=render_to_string(
+                "programmes/includes/dashboard_table.html", {"rows": rows, "table": table}
+            ),
+            chart=render_to_string(
+                "programmes/includes/dashboard_chart.html", {"chart": _members_chart(rows)}
+            ),
+        )
+
+    parts = ("dashboard_cohorts", figures.scope_key(user), tuple(sorted(scope.query.items())), get_language())
+    return figures.cached(parts, render_cohorts)
 
 
 def _export_filename(scope: selectors.DashboardScope, extension: str) -> str:
