@@ -1,5 +1,9 @@
 """LMS volumes for `generate_scale_data`: 50 courses of 20 lessons at S=1 and about 1,000,000
-lesson-progress rows (each CJS member follows two courses and is mostly through them)."""
+lesson-progress rows.
+
+A cohort is trained together, as "Enrol the whole cohort" does: its members follow the same two courses
+(the network's 50 courses shared out between the cohorts) and are mostly through them; one member in five
+has also enrolled on their own in a third, open course and started it."""
 
 import datetime
 
@@ -52,20 +56,26 @@ def generate(context: ScaleContext) -> dict[str, int]:
     start = now - datetime.timedelta(days=120)
     enrolment_rows = []
     completion_rows = []
-    for index, (_enrolment_id, _cohort_id, user_id) in enumerate(context.members):
-        for offset in (0, 1):
-            course_id, lesson_ids = courses[(index + offset) % len(courses)]
-            if offset and len(courses) == 1:
-                break
-            done = min(len(lesson_ids), int(rng.triangular(8, len(lesson_ids), len(lesson_ids))))
+    cohort_rank: dict[int, int] = {}
+    for index, (_enrolment_id, cohort_id, user_id) in enumerate(context.members):
+        rank = cohort_rank.setdefault(cohort_id, len(cohort_rank))
+        followed = [(2 * rank + offset) % len(courses) for offset in (0, 1)]
+        if index % 5 == 0:
+            followed.append((2 * rank + 2 + index) % len(courses))
+        for position, course_index in enumerate(dict.fromkeys(followed)):
+            course_id, lesson_ids = courses[course_index]
+            if position < 2:
+                done = min(len(lesson_ids), int(rng.triangular(8, len(lesson_ids), len(lesson_ids))))
+            else:
+                done = rng.randint(0, 5)
             completed_at = start + datetime.timedelta(days=done + 5) if done == len(lesson_ids) else None
             enrolment_rows.append(
                 (user_id, course_id, start, completed_at, start + datetime.timedelta(days=done),
                  lesson_ids[done - 1] if done else None)
             )  # fmt: skip
             completion_rows.extend(
-                (user_id, lesson_id, start + datetime.timedelta(days=position))
-                for position, lesson_id in enumerate(lesson_ids[:done])
+                (user_id, lesson_id, start + datetime.timedelta(days=day))
+                for day, lesson_id in enumerate(lesson_ids[:done])
             )
     enrolments = insert_rows(
         CourseEnrolment,

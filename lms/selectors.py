@@ -13,13 +13,14 @@ from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from wagtail.models import Page
 
-from lms import digcomp
+from lms import digcomp, structure_cache
 from lms.choices import CertificateStatus, CompletionRule, LiveAttendanceStatus
 from lms.models import (
     CalendarFeed,
@@ -148,12 +149,32 @@ class CourseStructure:
 
 
 def course_structures(courses: Sequence[CoursePage], *, learner: Any = None) -> dict[int, CourseStructure]:
-    """Live modules and lessons of these courses in page order, in two queries.
+    """Live modules and lessons of these courses in page order: from the cache (lms.structure_cache),
+    or in two queries for the courses it does not hold.
 
     With a learner, each lesson also carries the learner's completion time (`learner_completed_at`) and
-    heartbeat seconds (`learner_seconds`), read by subqueries of the same query."""
+    heartbeat seconds (`learner_seconds`), read in two more queries."""
     if not courses:
         return {}
+    keys = structure_cache.keys([course.pk for course in courses])
+    found = cache.get_many(list(keys.values())) if keys is not None else {}
+    structures = {
+        course.pk: found[keys[course.pk]] for course in courses if keys and keys[course.pk] in found
+    }
+    missing = [course for course in courses if course.pk not in structures]
+    if missing:
+        loaded = _load_structures(missing)
+        if keys is not None:
+            cache.set_many(
+                {keys[pk]: structure for pk, structure in loaded.items()}, structure_cache.timeout()
+            )
+        structures.update(loaded)
+    if learner is not None:
+        _add_learner_times(structures, learner)
+    return structures
+
+
+def _load_structures(courses: Sequence[CoursePage]) -> dict[int, CourseStructure]:
     by_path = {course.path: course for course in courses}
     module_filter = Q()
     lesson_filter = Q()
@@ -169,26 +190,35 @@ def course_structures(courses: Sequence[CoursePage], *, learner: Any = None) -> 
     lessons = (
         LessonPage.objects.live().filter(lesson_filter).defer("body").select_related("quiz").order_by("path")
     )
-    if learner is not None:
-        lessons = lessons.annotate(
-            learner_completed_at=Subquery(
-                LessonCompletion.objects.filter(user=learner, lesson=OuterRef("pk")).values("completed_at")[
-                    :1
-                ]
-            ),
-            learner_seconds=Subquery(
-                LessonTime.objects.filter(user=learner, lesson=OuterRef("pk"))
-                .values("lesson")
-                .annotate(total=Sum("seconds"))
-                .values("total")
-            ),
-        )
     for lesson in lessons:
         parent = modules.get(lesson.path[:-STEPLEN])
         if parent is None:  # under a module that is not live: out of the course for now
             continue
         structures[by_path[parent.path[:-STEPLEN]].pk].lessons.append((lesson, parent))
     return structures
+
+
+def _add_learner_times(structures: dict[int, CourseStructure], learner: Any) -> None:
+    """Each lesson's `learner_completed_at` and `learner_seconds` for this learner, in two small queries."""
+    lessons = [lesson for structure in structures.values() for lesson, _module in structure.lessons]
+    lesson_ids = [lesson.pk for lesson in lessons]
+    completed: dict[int, datetime.datetime] = {}
+    seconds: dict[int, int] = {}
+    if lesson_ids:
+        completed = dict(
+            LessonCompletion.objects.filter(user=learner, lesson_id__in=lesson_ids).values_list(
+                "lesson_id", "completed_at"
+            )
+        )
+        seconds = dict(
+            LessonTime.objects.filter(user=learner, lesson_id__in=lesson_ids)
+            .values("lesson_id")
+            .annotate(total=Sum("seconds"))
+            .values_list("lesson_id", "total")
+        )
+    for lesson in lessons:
+        lesson.learner_completed_at = completed.get(lesson.pk)
+        lesson.learner_seconds = seconds.get(lesson.pk)
 
 
 def _progress(
@@ -266,6 +296,11 @@ def catalogue_entries(user: Any, courses: Sequence[CoursePage]) -> list[CoursePr
 def live_courses() -> QuerySet[CoursePage]:
     courses = CoursePage.objects.live().public().select_related("provider").order_by("path")
     return cast(QuerySet[CoursePage], courses)
+
+
+def live_course_choices() -> list[tuple[int, str]]:
+    """(id, title) of the live courses, for the lists that offer them: cached with the structures."""
+    return structure_cache.cached("course-choices", lambda: list(live_courses().values_list("pk", "title")))
 
 
 def visible_courses(user: Any) -> QuerySet[CoursePage]:
@@ -363,6 +398,46 @@ class ProgressRow:
 
 
 @dataclasses.dataclass(frozen=True)
+class LessonOutline:
+    """What a table of many learners needs of a lesson, read as plain values (no page objects)."""
+
+    pk: int
+    course_id: int
+    is_required: bool
+    estimated_minutes: int
+    completion_rule: str
+
+
+def lesson_outlines(courses: Sequence[CoursePage]) -> dict[int, list[LessonOutline]]:
+    """Course id -> its live lessons (under live modules) in page order, in two queries of plain values."""
+    outlines: dict[int, list[LessonOutline]] = {course.pk: [] for course in courses}
+    if not courses:
+        return outlines
+    by_path = {course.path: course.pk for course in courses}
+    module_filter = Q()
+    lesson_filter = Q()
+    for course in courses:
+        module_filter |= Q(path__startswith=course.path, depth=course.depth + 1)
+        lesson_filter |= Q(path__startswith=course.path, depth=course.depth + 2)
+    live_modules = set(ModulePage.objects.live().filter(module_filter).values_list("path", flat=True))
+    lessons = (
+        LessonPage.objects.live()
+        .filter(lesson_filter)
+        .order_by("path")
+        .values_list("pk", "path", "is_required", "estimated_minutes", "completion_rule")
+    )
+    for pk, path, is_required, estimated_minutes, completion_rule in lessons:
+        module_path = path[:-STEPLEN]
+        if module_path not in live_modules:  # under a module that is not live: out of the course for now
+            continue
+        course_id = by_path[module_path[:-STEPLEN]]
+        outlines[course_id].append(
+            LessonOutline(pk, course_id, is_required, estimated_minutes, completion_rule)
+        )
+    return outlines
+
+
+@dataclasses.dataclass(frozen=True)
 class ProgressTable:
     courses: list[CoursePage]
     rows: list[ProgressRow]
@@ -379,21 +454,29 @@ def cohort_progress_table(cohort: Cohort) -> ProgressTable:
     )
     user_ids = {member.person.user_id for member in members if member.person.user_id}
     enrolments = list(
-        CourseEnrolment.objects.filter(user_id__in=user_ids, course__live=True).select_related("course")
+        CourseEnrolment.objects.filter(user_id__in=user_ids, course__live=True).only(
+            "user_id", "course_id", "completed_at"
+        )
     )
-    courses = sorted({enrolment.course.pk: enrolment.course for enrolment in enrolments}.values(), key=_path)
-    structures = course_structures(courses)
-    required: dict[int, set[int]] = {
-        course.pk: {lesson.pk for lesson, _module in structures[course.pk].lessons if lesson.is_required}
-        for course in courses
+    # Each course once (a cohort follows a few), not a page object per enrolment.
+    courses = list(
+        CoursePage.objects.filter(pk__in={enrolment.course_id for enrolment in enrolments})
+        .only("title", "path", "depth")
+        .order_by("path")
+    )
+    outlines = lesson_outlines(courses)
+    lessons_by_id = {lesson.pk: lesson for lessons in outlines.values() for lesson in lessons}
+    required = {
+        course.pk: {lesson.pk for lesson in outlines[course.pk] if lesson.is_required} for course in courses
     }
-    lessons_by_id = {lesson.pk: lesson for s in structures.values() for lesson, _module in s.lessons}
     done_by_user: dict[int, set[int]] = defaultdict(set)
     for user_id, lesson_id in LessonCompletion.objects.filter(
         user_id__in=user_ids, lesson_id__in=lessons_by_id
     ).values_list("user_id", "lesson_id"):
         done_by_user[user_id].add(lesson_id)
-    connected = connected_seconds_by(user_ids, structures)
+    connected = connected_seconds_by(
+        user_ids, {lesson.pk: lesson.course_id for lesson in lessons_by_id.values()}
+    )
     attended = attended_minutes_by(user_ids, [course.pk for course in courses])
     by_user_course = {(enrolment.user_id, enrolment.course_id): enrolment for enrolment in enrolments}
     rows = []
@@ -408,9 +491,7 @@ def cohort_progress_table(cohort: Cohort) -> ProgressTable:
             lessons = required[course.pk]
             key = (enrolment.user_id, course.pk)
             done_here = [
-                lessons_by_id[lesson.pk]
-                for lesson, _module in structures[course.pk].lessons
-                if lesson.pk in done_by_user[enrolment.user_id]
+                lesson for lesson in outlines[course.pk] if lesson.pk in done_by_user[enrolment.user_id]
             ]
             cells.append(
                 ProgressCell(
@@ -425,10 +506,6 @@ def cohort_progress_table(cohort: Cohort) -> ProgressTable:
             )
         rows.append(ProgressRow(member=member, cells=cells))
     return ProgressTable(courses=courses, rows=rows)
-
-
-def _path(course: CoursePage) -> str:
-    return str(course.path)
 
 
 def cohorts_to_follow(user: Any) -> QuerySet[Cohort]:
@@ -879,7 +956,9 @@ class TimeSummary:
         return round(self.connected_seconds / 60)
 
 
-def completed_activity_minutes(lessons_done: Iterable[LessonPage], attended_minutes: int) -> int:
+def completed_activity_minutes(
+    lessons_done: Iterable[LessonPage | LessonOutline], attended_minutes: int
+) -> int:
     return int(
         sum(
             lesson.estimated_minutes
@@ -891,14 +970,9 @@ def completed_activity_minutes(lessons_done: Iterable[LessonPage], attended_minu
 
 
 def connected_seconds_by(
-    user_ids: Iterable[int], structures: dict[int, CourseStructure]
+    user_ids: Iterable[int], course_of_lesson: dict[int, int]
 ) -> dict[tuple[int, int], int]:
-    """(user id, course id) -> connected seconds on the course's live lessons, in one query."""
-    course_of_lesson = {
-        lesson.pk: course_id
-        for course_id, structure in structures.items()
-        for lesson, _module in structure.lessons
-    }
+    """(user id, course id) -> connected seconds on the given lessons (lesson id -> course id), in one query."""
     totals: dict[tuple[int, int], int] = defaultdict(int)
     rows = (
         LessonTime.objects.filter(user_id__in=list(user_ids), lesson_id__in=list(course_of_lesson))
@@ -941,26 +1015,23 @@ def time_summaries(user: Any, progresses: Sequence[CourseProgress]) -> dict[int,
     progress came from progress_for (which reads the time with the lessons), else two."""
     if not progresses or not getattr(user, "is_authenticated", False):
         return {}
-    structures = {
-        progress.course.pk: CourseStructure(
-            progress.modules, [(state.lesson, state.module) for state in progress.lessons]
-        )
-        for progress in progresses
-    }
     if all(state.connected_seconds is not None for progress in progresses for state in progress.lessons):
         connected = {
             (user.pk, progress.course.pk): sum(state.connected_seconds or 0 for state in progress.lessons)
             for progress in progresses
         }
     else:
-        connected = connected_seconds_by([user.pk], structures)
+        connected = connected_seconds_by(
+            [user.pk],
+            {state.lesson.pk: progress.course.pk for progress in progresses for state in progress.lessons},
+        )
     if all(hasattr(progress.enrolment, "attended_minutes") for progress in progresses):
         attended = {
             (user.pk, progress.course.pk): int(getattr(progress.enrolment, "attended_minutes", 0) or 0)
             for progress in progresses
         }
     else:
-        attended = attended_minutes_by([user.pk], structures)
+        attended = attended_minutes_by([user.pk], [progress.course.pk for progress in progresses])
     return {
         progress.course.pk: TimeSummary(
             estimated_minutes=completed_activity_minutes(

@@ -3,10 +3,13 @@ learner's time for staff."""
 
 import csv
 import io
+from collections.abc import Iterator
+from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms.models import ModelChoiceIterator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +21,7 @@ from lms import downloads, open_badges, selectors, services, xapi
 from lms.models import CoursePage
 from programmes import access, audit
 from programmes.evaluation import selectors as evaluation_selectors
+from programmes.forms import LongSelect
 from programmes.models import Cohort
 from programmes.permissions import has_any_role, role_required
 from programmes.roles import Role
@@ -62,8 +66,23 @@ def certificate_open_badge(request: HttpRequest, code: str) -> HttpResponse:
     return downloads.open_badge_response(request.user, certificate)
 
 
+class LiveCourseChoiceIterator(ModelChoiceIterator):
+    """The live courses as (id, title) pairs from the cache (selectors.live_course_choices), rather
+    than a page object per course; validation still reads the chosen one from the field's queryset."""
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from selectors.live_course_choices()
+
+
+class CourseChoiceField(forms.ModelChoiceField):
+    iterator = LiveCourseChoiceIterator
+    widget = LongSelect
+
+
 class CohortEnrolForm(forms.Form):
-    course = forms.ModelChoiceField(
+    course = CourseChoiceField(
         label=gettext_lazy("Course"),
         queryset=CoursePage.objects.none(),
         empty_label=gettext_lazy("Choose a course"),
@@ -71,9 +90,10 @@ class CohortEnrolForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        course_field = self.fields["course"]
-        assert isinstance(course_field, forms.ModelChoiceField)  # type narrowing  # nosec B101
-        course_field.queryset = selectors.live_courses()
+        if self.is_bound:  # the options come from the cache; the queryset only validates an answer
+            course_field = self.fields["course"]
+            assert isinstance(course_field, forms.ModelChoiceField)  # type narrowing  # nosec B101
+            course_field.queryset = selectors.live_courses()
 
 
 def _staffed_cohort_or_404(request: HttpRequest, pk: int) -> Cohort:

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 from django.template import loader
 
@@ -22,3 +23,10 @@ class QueuedPasswordResetForm(PasswordResetForm):
             loader.render_to_string(html_email_template_name, context) if html_email_template_name else ""
         )
         outbox.enqueue(tasks.send_email, subject=subject, body=body, to=[to_email], html_body=html_body)
+
+
+class LongSelect(forms.Select):
+    """A select of many options (a catalogue of courses), drawn with the same markup as Django's but
+    without one template include per option, which is most of the cost of a long list."""
+
+    template_name = "widgets/select_inline_options.html"

@@ -73,14 +73,18 @@ def cohort_list(user: User) -> QuerySet[Cohort]:
     )
 
 
-def consecutive_absences(enrolment_ids: list[int]) -> dict[int, int]:
-    """For each enrolment, the number of absences (excused or not) since their last presence, in one query."""
+def consecutive_absences(enrolment_ids: list[int], *, cohort: Cohort | None = None) -> dict[int, int]:
+    """For each enrolment, the number of absences (excused or not) since their last presence, in one query.
+
+    With the members' cohort, the query reads that cohort's sessions only, instead of joining every
+    session of the network."""
     streaks: dict[int, int] = defaultdict(int)
     closed: set[int] = set()
-    rows = (
-        Attendance.objects.filter(enrolment_id__in=enrolment_ids)
-        .order_by("enrolment_id", "-session__date", "-session__start_time")
-        .values_list("enrolment_id", "status")
+    attendance = Attendance.objects.filter(enrolment_id__in=enrolment_ids)
+    if cohort is not None:
+        attendance = attendance.filter(session__cohort=cohort)
+    rows = attendance.order_by("enrolment_id", "-session__date", "-session__start_time").values_list(
+        "enrolment_id", "status"
     )
     for enrolment_id, status in rows:
         if enrolment_id in closed:

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
@@ -264,6 +265,27 @@ class StatusChangeForm(forms.Form):
         return data
 
 
+class StatusFieldsCache:
+    """The fields of the members' status forms, rendered once per current status.
+
+    An unbound form differs from member to member only by its prefix, so it is rendered with the
+    placeholder prefix that Django's formsets use for their empty form, then given each member's."""
+
+    PLACEHOLDER = "__prefix__"
+
+    def __init__(self) -> None:
+        self._by_status: dict[str, str] = {}
+
+    def html_for(self, enrolment: Enrolment) -> SafeString:
+        html = self._by_status.get(enrolment.status)
+        if html is None:
+            form = StatusChangeForm(enrolment=enrolment, prefix=f"enrolment-{self.PLACEHOLDER}")
+            html = render_to_string("programmes/includes/status_fields.html", {"form": form})
+            self._by_status[enrolment.status] = html
+        # The template escaped the fields; the only text put in is an integer key.
+        return mark_safe(html.replace(self.PLACEHOLDER, str(int(enrolment.pk))))  # nosec B308 B703
+
+
 class SessionForm(forms.ModelForm[Session]):
     class Meta:
         model = Session
@@ -309,19 +331,23 @@ def _render_cohort(
     session_form: SessionForm | None = None,
 ) -> HttpResponse:
     enrolments = list(selectors.members_of(cohort).order_by("person__last_name", "person__first_name", "pk"))
-    streaks = selectors.consecutive_absences([enrolment.pk for enrolment in enrolments])
+    streaks = selectors.consecutive_absences([enrolment.pk for enrolment in enrolments], cohort=cohort)
+    status_fields = StatusFieldsCache()
     members = []
     for enrolment in enrolments:
         form: StatusChangeForm | None = None
+        fields_html = None
         if failed_form is not None and failed_form.enrolment.pk == enrolment.pk:
             form = failed_form
         elif TRANSITIONS[enrolment.status]:
             form = StatusChangeForm(enrolment=enrolment)
+            fields_html = status_fields.html_for(enrolment)
         absences = streaks.get(enrolment.pk, 0)
         members.append(
             {
                 "enrolment": enrolment,
                 "form": form,
+                "fields_html": fields_html,
                 "guardian_problems": enrolment.guardian_problems()
                 if enrolment.status not in {*EXIT_STATUSES, EnrolmentStatus.COMPLETED}
                 else [],

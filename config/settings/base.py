@@ -116,6 +116,14 @@ if "postgresql" in DATABASES["default"]["ENGINE"] and not env.bool("DATABASE_JIT
     # dashboards' correlated counts, which run in a few. Off for this short-query workload.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
+if "postgresql" in DATABASES["default"]["ENGINE"] and env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+    # Server-side binding lets psycopg prepare a query the connection has run a few times, so PostgreSQL
+    # plans it once per connection (persistent, see CONN_MAX_AGE) instead of on every request: the
+    # pages' access-scoped joins took longer to plan than to run. Off behind a transaction pooler
+    # (PgBouncer in transaction mode) with DATABASE_PREPARED_STATEMENTS=0.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = env.int("DATABASE_PREPARE_THRESHOLD", default=2)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set, so every web node shares one cache; process memory otherwise.
@@ -136,7 +144,7 @@ AUTH_USER_MODEL = "programmes.User"
 # Axes first: it refuses a locked-out username and address before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "programmes.auth_backends.AccountBackend",  # Django's ModelBackend, with the roles in the same query
 ]
 # CNIL recommendation (deliberation 2022-100) for passwords used alone: about 80 bits of strength
 # (see programmes.passwords), never a common password nor one close to the account's details.
@@ -154,6 +162,8 @@ LOGOUT_REDIRECT_URL = "/"
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=60 * 60 * 8)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("DJANGO_SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are read from the cache (Redis in production) and written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # Lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from one address,

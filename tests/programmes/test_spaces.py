@@ -555,3 +555,34 @@ def test_a_partner_sees_aggregates_of_supported_cohorts_and_never_a_name(client,
     assertNotContains(response, "Tournesol")
     assertNotContains(response, "Léa")
     assert response.context["cohorts"][0].members_count == 2
+
+
+def test_each_member_gets_a_status_form_of_their_own(client, facilitator, nantes):
+    """The fields are rendered once per status and given each member's prefix: ids never collide."""
+    enrolled = EnrolmentFactory.create_batch(2, cohort=nantes, status=EnrolmentStatus.ENROLLED)
+    active = EnrolmentFactory(cohort=nantes, status=EnrolmentStatus.ACTIVE)
+    client.force_login(facilitator)
+
+    html = client.get(f"/facilitate/cohorts/{nantes.pk}/").content.decode()
+
+    assert "__prefix__" not in html
+    for member in (*enrolled, active):
+        assert html.count(f'id="id_enrolment-{member.pk}-status"') == 1
+        assert html.count(f'for="id_enrolment-{member.pk}-exit_reason"') == 1
+    # An enrolled member may become active; an active one may not become active again.
+    enrolled_form = html[html.index(f'id="id_enrolment-{enrolled[0].pk}-status"') :]
+    active_form = html[html.index(f'id="id_enrolment-{active.pk}-status"') :]
+    assert f'value="{EnrolmentStatus.ACTIVE}"' in enrolled_form[: enrolled_form.index("</select>")]
+    assert f'value="{EnrolmentStatus.ACTIVE}"' not in active_form[: active_form.index("</select>")]
+
+
+def test_a_status_change_posted_from_a_shared_rendering_reaches_its_member(client, facilitator, nantes):
+    first, second = EnrolmentFactory.create_batch(2, cohort=nantes, status=EnrolmentStatus.ENROLLED)
+    client.force_login(facilitator)
+    client.get(f"/facilitate/cohorts/{nantes.pk}/")
+
+    client.post(f"/facilitate/enrolments/{second.pk}/status/", {f"enrolment-{second.pk}-status": "active"})
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == (EnrolmentStatus.ENROLLED, EnrolmentStatus.ACTIVE)
