@@ -1225,9 +1225,9 @@ def learner_sessions(
 ) -> list[SessionEntry]:
     """A learner's sessions (not over yet when `upcoming`), soonest first, with their own attendance."""
     now = now or timezone.now()
-    sessions = eligible_sessions(user).select_related("course", "cohort", "facilitator")
-    if course is not None:
-        sessions = sessions.filter(course=course)
+    sessions = eligible_sessions(user).select_related("cohort", "facilitator")
+    # With the course page in hand, no course page is read per session.
+    sessions = sessions.filter(course=course) if course is not None else sessions.select_related("course")
     if lesson is not None:
         sessions = sessions.filter(lesson=lesson)
     if upcoming:
@@ -1235,6 +1235,9 @@ def learner_sessions(
         rows = [session for session in sessions if session.ends_at > now]
     else:
         rows = list(sessions.order_by("-starts_at", "-pk"))
+    if course is not None:
+        for session in rows:
+            session.course = course
     return _entries(user, rows[:limit] if limit is not None else rows, now)
 
 
