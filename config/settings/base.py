@@ -221,6 +221,8 @@ ESSAIM_UPLOAD_LIMITS = {
 # How long a computed dashboard or statistics figure may stay in the cache at most; any change of
 # programme data starts a new generation before that (programmes.figures).
 ESSAIM_FIGURES_CACHE_SECONDS = env.int("ESSAIM_FIGURES_CACHE_SECONDS", default=600)
+# Course structures and the course catalogue, cached per structure generation (lms/structure_cache.py).
+ESSAIM_STRUCTURES_CACHE_SECONDS = env.int("ESSAIM_STRUCTURES_CACHE_SECONDS", default=3600)
 # What an archive may hold before anything is extracted (programmes.archives.safe_extract).
 ESSAIM_ARCHIVE_LIMITS = {
     "max_members": 2000,
