@@ -89,8 +89,10 @@ def test_inside_a_transaction_structures_are_read_afresh_and_not_stored(learner_
     assert titles == ["Première séquence", "Deuxième séquence"]
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_each_learner_gets_their_own_completions_on_a_shared_structure(learner_course):
+    """The first learner's visit loads and caches the structure: what is cached carries none of their
+    progress, and the next learner reads their own on top of it."""
     from lms import services
 
     course, module = learner_course
@@ -101,7 +103,11 @@ def test_each_learner_gets_their_own_completions_on_a_shared_structure(learner_c
     services.complete_lesson(enrolment=CourseEnrolment.objects.get(user=first, course=course), lesson=lesson)
 
     done_first = selectors.course_progress(first, course).lessons[0].completed_at
-    done_second = selectors.course_progress(second, course).lessons[0].completed_at
+    with CaptureQueriesContext(connection) as queries:
+        done_second = selectors.course_progress(second, course).lessons[0].completed_at
+    done_first_again = selectors.course_progress(first, course).lessons[0].completed_at
 
     assert done_first is not None
     assert done_second is None
+    assert done_first_again == done_first
+    assert not [query for query in queries.captured_queries if 'FROM "lms_modulepage"' in query["sql"]]
