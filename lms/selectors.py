@@ -464,8 +464,39 @@ def lesson_outlines(courses: Sequence[CoursePage]) -> dict[int, list[LessonOutli
 
 
 @dataclasses.dataclass(frozen=True)
+class CourseOutline:
+    """A course as a table of many learners needs it: its title and its live lessons, as plain values."""
+
+    pk: int
+    title: str
+    path: str
+    lessons: list[LessonOutline]
+
+
+def course_outlines(course_ids: Iterable[int]) -> dict[int, CourseOutline]:
+    """Course id -> outline of each live course among these: from the cache (lms.structure_cache), or in
+    three queries for the courses it does not hold."""
+    ids = sorted(set(course_ids))
+    keys = structure_cache.keys(ids, kind="outline")
+    found = cache.get_many(list(keys.values())) if keys is not None else {}
+    outlines: dict[int, CourseOutline] = {pk: found[keys[pk]] for pk in ids if keys and keys[pk] in found}
+    missing = [pk for pk in ids if pk not in outlines]
+    if missing:
+        courses = list(CoursePage.objects.live().filter(pk__in=missing).only("title", "path", "depth"))
+        lessons = lesson_outlines(courses)
+        loaded = {
+            course.pk: CourseOutline(course.pk, course.title, course.path, lessons[course.pk])
+            for course in courses
+        }
+        if keys is not None:
+            cache.set_many({keys[pk]: outline for pk, outline in loaded.items()}, structure_cache.timeout())
+        outlines.update(loaded)
+    return outlines
+
+
+@dataclasses.dataclass(frozen=True)
 class ProgressTable:
-    courses: list[CoursePage]
+    courses: list[CourseOutline]
     rows: list[ProgressRow]
 
 
@@ -484,13 +515,10 @@ def cohort_progress_table(cohort: Cohort) -> ProgressTable:
             "user_id", "course_id", "completed_at"
         )
     )
-    # Each course once (a cohort follows a few), not a page object per enrolment.
-    courses = list(
-        CoursePage.objects.filter(pk__in={enrolment.course_id for enrolment in enrolments})
-        .only("title", "path", "depth")
-        .order_by("path")
-    )
-    outlines = lesson_outlines(courses)
+    # Each course once (a cohort follows a few), from the cache: not a page object per enrolment.
+    course_outline = course_outlines(enrolment.course_id for enrolment in enrolments)
+    courses = sorted(course_outline.values(), key=lambda outline: outline.path)
+    outlines = {course.pk: course.lessons for course in courses}
     lessons_by_id = {lesson.pk: lesson for lessons in outlines.values() for lesson in lessons}
     required = {
         course.pk: {lesson.pk for lesson in outlines[course.pk] if lesson.is_required} for course in courses

@@ -51,13 +51,13 @@ def _generation() -> str | None:
     return None if generation is None else str(generation)  # None: no cache to keep it in (Redis down)
 
 
-def keys(course_ids: list[int]) -> dict[int, str] | None:
-    """Course id -> its cache key in the current generation; None while this connection holds
-    uncommitted changes of structures."""
+def keys(course_ids: list[int], kind: str = "structure") -> dict[int, str] | None:
+    """Course id -> the cache key of its `kind` (structure, outline) in the current generation; None while
+    this connection holds uncommitted changes of structures."""
     generation = None if _has_uncommitted_changes() else _generation()
     if generation is None:
         return None
-    return {course_id: f"lms:structure:{generation}:{course_id}" for course_id in course_ids}
+    return {course_id: f"lms:{kind}:{generation}:{course_id}" for course_id in course_ids}
 
 
 def cached(name: str, compute: Callable[[], T]) -> T:

@@ -111,3 +111,24 @@ def test_each_learner_gets_their_own_completions_on_a_shared_structure(learner_c
     assert done_second is None
     assert done_first_again == done_first
     assert not [query for query in queries.captured_queries if 'FROM "lms_modulepage"' in query["sql"]]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_progress_table_reads_its_courses_from_the_cache_and_sees_a_new_lesson_at_once():
+    from tests.programmes.factories import CohortFactory
+
+    cohort = CohortFactory()
+    course = factories.course(title="Gérer une coopérative")
+    module = factories.module(course)
+    factories.lesson(module, title="Première séquence")
+    factories.member_learner(cohort, course)
+
+    first = selectors.cohort_progress_table(cohort)
+    with CaptureQueriesContext(connection) as queries:
+        second = selectors.cohort_progress_table(cohort)
+    factories.lesson(module, title="Deuxième séquence")
+    third = selectors.cohort_progress_table(cohort)
+
+    assert [course.title for course in second.courses] == ["Gérer une coopérative"]
+    assert not [query for query in queries.captured_queries if 'FROM "lms_lessonpage"' in query["sql"]]
+    assert [table.rows[0].cells[0].total for table in (first, second, third)] == [1, 1, 2]
