@@ -236,24 +236,26 @@ def machine() -> dict[str, object]:
 # printed after the figures of a missed target, so the report says by how much and why.
 WHY_MISSED = {
     "learner's course page": (
-        "a personal Wagtail page, which no shared cache may serve: a profile of one request splits it "
-        "between Wagtail's routing and serving (site, page tree, aliases, view restrictions: 7 of its 14 "
-        "queries), the learner's progress and times over 20 lessons, upcoming live sessions (a query "
-        "whose planning takes longer than its run) and rendering"
+        "a personal Wagtail page, which no shared cache may serve; its course structure comes from the "
+        "cache, and what is left per request is Wagtail's routing and serving (site, home and catalogue "
+        "pages, aliases, view restrictions: about a third of its time), the learner's progress, times and "
+        "upcoming sessions (6 of its 13 queries) and rendering; going further means routing courses "
+        "outside Wagtail's page tree, which would have to redo its privacy and preview checks"
     ),
     "facilitator's progress table": (
-        "15 learners by every live course (50 courses of 20 lessons at S=1) is 15,000 cells computed in "
-        "Python and rendered on each request, in a flat 15 queries; precomputed per-learner progress "
-        "(kept up to date on completion) is the next step"
+        "a staff page of personal data, audited on each view and not cached: each request reads the "
+        "members, their enrolments, completions, connected time and attended minutes (the courses' "
+        "outlines come from the cache) and renders a cell per member and course; the next step is "
+        "progress precomputed per enrolment, kept up to date by every completion, heartbeat and attendance"
     ),
     "coordinator dashboard (national)": (
-        "its figures, table and chart come from the cache (7 queries), but a national edition is a table of "
-        "200 cohorts, about 200 KB of HTML, and the cached rows are read back into objects on each request "
-        "before the cached fragments are sent"
+        "its figures, table and chart come from the cache as rendered HTML; what is left is the 200 KB "
+        "page of a national edition"
     ),
     "a cohort's page": (
-        "a staff page of personal data, not cached: half of its time renders the members, sessions and "
-        "alerts of the cohort, the other half is its 12 queries (attendance streaks over the season)"
+        "a staff page of personal data, audited on each view and not cached: its queries (members with "
+        "guardians and consents, attendance streaks, sessions, partners, the audit entry) and the "
+        "rendering of a status form per member and of the season's sessions take about equal shares"
     ),
 }
 
