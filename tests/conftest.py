@@ -51,6 +51,14 @@ def english(settings):
         yield
 
 
+def close_celery_connections() -> None:
+    """Celery's app.close() drops the connection pool but keeps the producer pool, which stays bound to
+    the broker URL of its first use: a task published after a change of broker would go to the old one
+    (with no URL, amqp://localhost). Reset both, as Celery does after a fork."""
+    celery_app.close()
+    celery_app.amqp._producer_pool = None
+
+
 @pytest.fixture(scope="module")
 def redis_worker():
     """A real Celery worker on Redis, in a thread of this process, for the tests of one module (starting
@@ -63,7 +71,7 @@ def redis_worker():
     require_service("redis", reachable, detail)
     task_postrun.connect(_close_worker_connections, weak=False)
     previous = dict(celery_app.conf)
-    celery_app.close()  # earlier tests may have opened connections with the in-process settings
+    close_celery_connections()  # earlier tests may have opened connections with the in-process settings
     celery_app.conf.update(
         broker_url=BROKER_URL,
         task_always_eager=False,
@@ -83,7 +91,7 @@ def redis_worker():
             broker_url=previous["broker_url"],
             task_always_eager=previous["task_always_eager"],
         )
-        celery_app.close()  # drops the connection pool so the next test starts clean
+        close_celery_connections()  # the next test starts clean
         task_postrun.disconnect(_close_worker_connections)
 
 
@@ -160,13 +168,13 @@ def celery_broker(settings, monkeypatch):
     previous = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
 
     def use(url: str) -> None:
-        celery_app.close()  # drop connections opened with the previous settings
+        close_celery_connections()  # drop connections opened with the previous settings
         settings.CELERY_BROKER_URL = url
         monkeypatch.setenv("CELERY_BROKER_URL", url)  # Celery reads it before its own configuration
         celery_app.conf.update(broker_url=url, task_always_eager=False)
         outbox.resume()
 
     yield use
-    celery_app.close()
+    close_celery_connections()
     celery_app.conf.update(previous)
     outbox.resume()

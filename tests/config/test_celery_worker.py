@@ -40,6 +40,7 @@ def redis_worker():
     task_postrun.connect(_close_worker_connections, weak=False)
     previous = dict(celery_app.conf)
     celery_app.close()  # earlier tests may have opened connections with the in-process settings
+    celery_app.amqp._producer_pool = None  # bound to the broker of its first use (see conftest)
     celery_app.conf.update(
         broker_url=BROKER_URL,
         task_always_eager=False,
@@ -60,6 +61,7 @@ def redis_worker():
             task_always_eager=previous["task_always_eager"],
         )
         celery_app.close()  # drops the connection pool so the next test starts clean
+        celery_app.amqp._producer_pool = None
         task_postrun.disconnect(_close_worker_connections)
 
 
