@@ -174,13 +174,19 @@ def course_structures(courses: Sequence[CoursePage], *, learner: Any = None) -> 
     return {**cached, **loaded}
 
 
-def _load_structures(courses: Sequence[CoursePage], *, learner: Any = None) -> dict[int, CourseStructure]:
-    by_path = {course.path: course for course in courses}
+def _module_and_lesson_filters(courses: Sequence[CoursePage]) -> tuple[Q, Q]:
+    """The pages one and two levels under these courses: their modules, their lessons."""
     module_filter = Q()
     lesson_filter = Q()
     for course in courses:
         module_filter |= Q(path__startswith=course.path, depth=course.depth + 1)
         lesson_filter |= Q(path__startswith=course.path, depth=course.depth + 2)
+    return module_filter, lesson_filter
+
+
+def _load_structures(courses: Sequence[CoursePage], *, learner: Any = None) -> dict[int, CourseStructure]:
+    by_path = {course.path: course for course in courses}
+    module_filter, lesson_filter = _module_and_lesson_filters(courses)
     modules = {
         module.path: module for module in ModulePage.objects.live().filter(module_filter).order_by("path")
     }
@@ -440,11 +446,7 @@ def lesson_outlines(courses: Sequence[CoursePage]) -> dict[int, list[LessonOutli
     if not courses:
         return outlines
     by_path = {course.path: course.pk for course in courses}
-    module_filter = Q()
-    lesson_filter = Q()
-    for course in courses:
-        module_filter |= Q(path__startswith=course.path, depth=course.depth + 1)
-        lesson_filter |= Q(path__startswith=course.path, depth=course.depth + 2)
+    module_filter, lesson_filter = _module_and_lesson_filters(courses)
     live_modules = set(ModulePage.objects.live().filter(module_filter).values_list("path", flat=True))
     lessons = (
         LessonPage.objects.live()

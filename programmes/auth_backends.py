@@ -1,5 +1,6 @@
 """The account backend: Django's model backend, loading with the user of a request their roles."""
 
+import functools
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -12,6 +13,7 @@ from programmes.roles import Role
 from programmes.security import ADMIN_ACCESS_PERMISSION
 
 
+@functools.cache
 def _roles_sql() -> str:
     """A user's group names, each with whether the group lets into the admin, then one row per direct
     admin permission of the user. Static SQL (table names from the models, values as parameters):

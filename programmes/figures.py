@@ -76,11 +76,6 @@ def key(parts: tuple[Hashable, ...]) -> str | None:
     return f"figures:{generation()}:{digest}"
 
 
-def fragment_key(parts: tuple[Hashable, ...]) -> str:
-    """A key for `{% cache %}` around a rendered part of a page; one never met again when key() is None."""
-    return key(parts) or f"uncommitted:{uuid.uuid4().hex}"
-
-
 def cached(parts: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
     """`compute()` once per data generation for these key parts (which must name the caller's scope)."""
     key_ = key(parts)
