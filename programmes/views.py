@@ -335,12 +335,13 @@ def _render_cohort(
     status_fields = StatusFieldsCache()
     members = []
     for enrolment in enrolments:
+        # The member whose change failed gets the bound form with its errors; the others, with a status
+        # to move to, the fields rendered once per status (no form object each).
         form: StatusChangeForm | None = None
         fields_html = None
         if failed_form is not None and failed_form.enrolment.pk == enrolment.pk:
             form = failed_form
         elif TRANSITIONS[enrolment.status]:
-            form = StatusChangeForm(enrolment=enrolment)
             fields_html = status_fields.html_for(enrolment)
         absences = streaks.get(enrolment.pk, 0)
         members.append(
