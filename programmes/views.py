@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from programmes import access, audit, exports, figures, selectors, services
+from programmes import access, audit, exports, figures, fragments, selectors, services
 from programmes.choices import AttendanceStatus, CohortStatus, EnrolmentStatus, ExitReason
 from programmes.models import Cohort, Enrolment, Organisation, Session, User
 from programmes.models.enrolments import EXIT_STATUSES, TRANSITIONS
@@ -323,13 +323,12 @@ def _add_service_error(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def _render_cohort(
-    request: HttpRequest,
+def _cohort_context(
     cohort: Cohort,
     *,
     failed_form: StatusChangeForm | None = None,
     session_form: SessionForm | None = None,
-) -> HttpResponse:
+) -> dict[str, Any]:
     enrolments = list(selectors.members_of(cohort).order_by("person__last_name", "person__first_name", "pk"))
     streaks = selectors.consecutive_absences([enrolment.pk for enrolment in enrolments], cohort=cohort)
     status_fields = StatusFieldsCache()
@@ -355,18 +354,40 @@ def _render_cohort(
                 "absences": absences if absences >= selectors.ABSENCE_ALERT_STREAK else 0,
             }
         )
-    partnerships = cohort.partnerships.select_related("organisation").order_by("organisation__name", "role")
+    return {
+        "cohort": cohort,
+        "members": members,
+        "failed_form": failed_form,
+        "sessions": list(selectors.cohort_sessions(cohort)),
+        "session_form": session_form or SessionForm(initial={"date": timezone.localdate()}),
+        "partnerships": list(
+            cohort.partnerships.select_related("organisation").order_by("organisation__name", "role")
+        ),
+    }
+
+
+COHORT_BODY = "programmes/includes/cohort_body.html"
+
+
+def _render_cohort(
+    request: HttpRequest,
+    cohort: Cohort,
+    *,
+    failed_form: StatusChangeForm | None = None,
+    session_form: SessionForm | None = None,
+) -> HttpResponse:
+    if failed_form is not None or session_form is not None:  # a form's errors: drawn for this request
+        context = _cohort_context(cohort, failed_form=failed_form, session_form=session_form)
+        return render(request, "programmes/cohort_detail.html", context)
+    # The page as it stands is the same for everyone who may see the cohort (checked by the caller), so
+    # it is cached per cohort, language and day (ages, the new session's date) under the data
+    # generation, which any change of programme data moves on (programmes.figures).
+    parts = ("cohort_page", f"cohort:{cohort.pk}", get_language(), timezone.localdate().isoformat())
+    body = figures.cached(parts, lambda: fragments.render_fragment(COHORT_BODY, _cohort_context(cohort)))
     return render(
         request,
         "programmes/cohort_detail.html",
-        {
-            "cohort": cohort,
-            "members": members,
-            "failed_form": failed_form,
-            "sessions": selectors.cohort_sessions(cohort),
-            "session_form": session_form or SessionForm(initial={"date": timezone.localdate()}),
-            "partnerships": partnerships,
-        },
+        {"cohort": cohort, "body": fragments.for_request(request, body)},
     )
 
 
