@@ -11,7 +11,7 @@ class LmsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from lms import checks, privacy, scale, structure_cache  # noqa: F401 (checks registers itself)
+        from lms import activity, checks, privacy, scale, structure_cache  # noqa: F401 (checks registers itself)
         from lms.demo import seed_courses
         from lms.demo_digcomp import seed_digital_skills
         from lms.receivers import keep_login_in_connection_log
@@ -20,6 +20,7 @@ class LmsConfig(AppConfig):
         from programmes.scale import register_scale_generator
 
         structure_cache.connect()
+        activity.connect()
         register_seeder(seed_courses)
         register_scale_generator(scale.generate, order=30)
         register_seeder(seed_digital_skills)

@@ -502,12 +502,25 @@ class ProgressTable:
     rows: list[ProgressRow]
 
 
+def _progress_table_members(cohort: Cohort) -> QuerySet[Enrolment]:
+    return cohort.enrolments.filter(role=Enrolment.Role.MEMBER, status__in=STARTED_STATUSES)
+
+
+def progress_table_accounts(cohort: Cohort) -> list[int]:
+    """The accounts of the members a cohort's progress table shows."""
+    return sorted(
+        _progress_table_members(cohort)
+        .filter(person__user__isnull=False)
+        .values_list("person__user_id", flat=True)
+    )
+
+
 def cohort_progress_table(cohort: Cohort) -> ProgressTable:
     """Each member's progress in every live course any member follows, in a fixed number of queries.
 
     The caller has checked the cohort is one the user staffs (access.staffed_cohorts)."""
     members = list(
-        cohort.enrolments.filter(role=Enrolment.Role.MEMBER, status__in=STARTED_STATUSES)
+        _progress_table_members(cohort)
         .select_related("person")
         .order_by("person__last_name", "person__first_name", "pk")
     )

@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from lms import digcomp, open_badges, selectors, tasks
+from lms import activity, digcomp, open_badges, selectors, tasks
 from lms.choices import CertificateKind, CertificateStatus, CompletionRule, LiveAttendanceStatus
 from lms.models import (
     CalendarFeed,
@@ -133,6 +133,7 @@ def complete_course_if_done(enrolment: CourseEnrolment) -> bool:
     )
     if updated:
         enrolment.completed_at = now
+        activity.touched([enrolment.user_id])  # an update sends no signal
         if enrolment.course.has_certificate:
             enrolment_id = enrolment.pk
             outbox.enqueue(tasks.issue_certificate, enrolment_id)

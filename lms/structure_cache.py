@@ -51,21 +51,27 @@ def _generation() -> str | None:
     return None if generation is None else str(generation)  # None: no cache to keep it in (Redis down)
 
 
+def generation() -> str | None:
+    """The current structure generation; None while this connection holds uncommitted changes of
+    structures (or without a cache to keep it in)."""
+    return None if _has_uncommitted_changes() else _generation()
+
+
 def keys(course_ids: list[int], kind: str = "structure") -> dict[int, str] | None:
     """Course id -> the cache key of its `kind` (structure, outline) in the current generation; None while
     this connection holds uncommitted changes of structures."""
-    generation = None if _has_uncommitted_changes() else _generation()
-    if generation is None:
+    current = generation()
+    if current is None:
         return None
-    return {course_id: f"lms:{kind}:{generation}:{course_id}" for course_id in course_ids}
+    return {course_id: f"lms:{kind}:{current}:{course_id}" for course_id in course_ids}
 
 
 def cached(name: str, compute: Callable[[], T]) -> T:
     """`compute()` once per structure generation (for what depends only on the pages: the catalogue)."""
-    generation = None if _has_uncommitted_changes() else _generation()
-    if generation is None:
+    current = generation()
+    if current is None:
         return compute()
-    key = f"lms:{name}:{generation}"
+    key = f"lms:{name}:{current}"
     value = cache.get(key, _MISSING)
     if value is _MISSING:
         value = compute()

@@ -2,6 +2,7 @@
 learner's time for staff."""
 
 import csv
+import hashlib
 import io
 from collections.abc import Iterator
 from typing import Any
@@ -9,17 +10,20 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.forms.models import ModelChoiceIterator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from lms import downloads, open_badges, selectors, services, xapi
+from lms import activity, downloads, open_badges, selectors, services, structure_cache, xapi
 from lms.models import CoursePage
-from programmes import access, audit
+from programmes import access, audit, figures
 from programmes.evaluation import selectors as evaluation_selectors
 from programmes.forms import LongSelect
 from programmes.models import Cohort
@@ -100,9 +104,42 @@ def _staffed_cohort_or_404(request: HttpRequest, pk: int) -> Cohort:
     return get_object_or_404(access.staffed_cohorts(request.user).select_related("edition"), pk=pk)
 
 
+PROGRESS_TABLE = "lms/includes/progress_table.html"
+
+
+def _rendered_progress_table(cohort: Cohort) -> str:
+    """A cohort's progress table, rendered once for each state of what it shows: the cohort's members
+    (data generation, programmes.figures), the courses (structure generation, lms.structure_cache) and
+    each member's learning data (activity versions, lms.activity). Whoever may see the cohort (checked by
+    the caller) sees the same table. While this connection holds uncommitted changes of any of those, the
+    table is rendered afresh and not stored."""
+
+    def render_table() -> str:
+        table = selectors.cohort_progress_table(cohort)
+        return render_to_string(PROGRESS_TABLE, {"cohort": cohort, "table": table})
+
+    scope = f"cohort:{cohort.pk}"
+    members_key = figures.key(("progress_table", scope, get_language()))
+    structures = structure_cache.generation()
+    if members_key is None or structures is None or activity.has_uncommitted_changes():
+        return render_table()
+    accounts = figures.cached(("progress_accounts", scope), lambda: selectors.progress_table_accounts(cohort))
+    # Read before rendering: a change committed meanwhile leaves this entry behind.
+    versions = sorted(activity.versions(accounts).items())
+    digest = hashlib.sha256(repr((members_key, structures, versions)).encode()).hexdigest()
+    key = f"lms:progress_table:{digest}"
+    html = cache.get(key)
+    if html is None:
+        html = render_table()
+        cache.set(key, html, figures.timeout())
+    return str(html)
+
+
 def _render_progress(request: HttpRequest, cohort: Cohort, form: CohortEnrolForm) -> HttpResponse:
-    table = selectors.cohort_progress_table(cohort)
-    return render(request, "lms/cohort_progress.html", {"cohort": cohort, "table": table, "form": form})
+    table_html = mark_safe(_rendered_progress_table(cohort))  # rendered by a template  # nosec B308 B703
+    return render(
+        request, "lms/cohort_progress.html", {"cohort": cohort, "table_html": table_html, "form": form}
+    )
 
 
 @never_cache

@@ -15,7 +15,7 @@ import segno
 from PIL import Image
 from pypdf import PdfReader
 
-from lms import pdf, selectors, services, tasks
+from lms import activity, pdf, selectors, services, tasks
 from lms.choices import CertificateKind, CertificateStatus
 from lms.models import Certificate, CourseEnrolment, LessonCompletion
 from programmes.models import OutboxMessage
@@ -48,6 +48,11 @@ def learner(first_name: str = "Camille", last_name: str = "Dupont", **fields):
     return user
 
 
+def queued(callbacks: list) -> list:
+    """The on-commit callbacks that queue work (tasks, e-mails), leaving out cache renewals."""
+    return [callback for callback in callbacks if not activity.is_renewal(callback)]
+
+
 def enrol(course, user, *, days_ago: int = 10) -> CourseEnrolment:
     enrolled_at = timezone.now() - datetime.timedelta(days=days_ago)
     return CourseEnrolment.objects.create(
@@ -69,11 +74,11 @@ def test_completing_the_last_lesson_issues_the_certificate_after_commit(
 
     with django_capture_on_commit_callbacks(execute=False) as first:
         services.complete_lesson(enrolment=enrolment, lesson=lessons[0])
-    assert first == []  # nothing to certify yet
+    assert queued(first) == []  # nothing to certify yet
     with django_capture_on_commit_callbacks(execute=True) as last:
         services.complete_lesson(enrolment=enrolment, lesson=lessons[1])
 
-    assert len(last) == 2  # the issuing task, then the e-mail it queues
+    assert len(queued(last)) == 2  # the issuing task, then the e-mail it queues
     certificate = Certificate.objects.get()
     enrolment.refresh_from_db()
     assert (certificate.user, certificate.course) == (enrolment.user, course)
@@ -107,7 +112,7 @@ def test_a_course_without_certificate_issues_none(media, django_capture_on_commi
 
     enrolment.refresh_from_db()
     assert enrolment.completed_at is not None
-    assert callbacks == []
+    assert queued(callbacks) == []
     assert tasks.issue_certificate(enrolment.pk) is None
     assert not Certificate.objects.exists()
 
