@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 
 from wagtail import urls as wagtail_urls
@@ -12,6 +12,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from cms import routing
 from cms import views as cms_views
 from config import views
 from programmes import views as programme_views
@@ -80,5 +81,9 @@ if settings.ESSAIM_BENCH:
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail's page tree serves every path not matched above.
-urlpatterns.append(path("", include(wagtail_urls)))
+# Wagtail's page tree serves every path not matched above, through the route cache (cms/routing.py).
+wagtail_patterns = [
+    pattern for pattern in wagtail_urls.urlpatterns if getattr(pattern, "name", "") != "wagtail_serve"
+]
+wagtail_patterns.append(re_path(wagtail_urls.serve_pattern, routing.serve, name="wagtail_serve"))
+urlpatterns.append(path("", include(wagtail_patterns)))

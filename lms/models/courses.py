@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -17,16 +17,12 @@ from lms.models.quizzes import Quiz
 from programmes.models import Organisation
 
 
-def route_to_child(
-    parent: Page,
-    request: HttpRequest,
-    path_components: list[str],
-    model: type[Page],
-    related: tuple[str, ...] = (),
-) -> Any:
-    """Page.route, reading the child as its own type in one query (Wagtail reads the base page, then the
-    specific one). Children of another type, and unknown slugs, take Wagtail's own way."""
+def route_to_child(parent: Page, request: HttpRequest, path_components: list[str], model: type[Page]) -> Any:
+    """Page.route, reading the child as its own type, with what it reads with it (`ROUTE_RELATED`), in one
+    query (Wagtail reads the base page, then the specific one). Children of another type, and unknown
+    slugs, take Wagtail's own way."""
     if path_components:
+        related = getattr(model, "ROUTE_RELATED", ())
         child = (
             model.objects.child_of(parent).select_related(*related).filter(slug=path_components[0]).first()
         )
@@ -88,7 +84,7 @@ class CourseIndexPage(Page):
         verbose_name_plural = _("course catalogues")
 
     def route(self, request: HttpRequest, path_components: list[str]) -> Any:
-        return route_to_child(self, request, path_components, CoursePage, ("provider",))
+        return route_to_child(self, request, path_components, CoursePage)
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         from lms import selectors
@@ -101,6 +97,10 @@ class CourseIndexPage(Page):
 
 class CoursePage(Page):
     """Parcours: a course of modules and lessons, open to self-enrolment or enrolled by a facilitator."""
+
+    # Read with the page when it is routed (route_to_child, and the route cache: cms/routing.py, which
+    # caches routes only to page types declaring this: their route depends on the path alone).
+    ROUTE_RELATED: ClassVar[tuple[str, ...]] = ("provider",)
 
     summary = models.TextField(_("summary"))
     audience = models.TextField(_("audience"), blank=True)
@@ -213,6 +213,10 @@ class CoursePage(Page):
 class ModulePage(Page):
     """Module: a chapter of a course, made of lessons."""
 
+    # Read with the page when it is routed (route_to_child, and the route cache: cms/routing.py, which
+    # caches routes only to page types declaring this: their route depends on the path alone).
+    ROUTE_RELATED: ClassVar[tuple[str, ...]] = ()
+
     summary = models.TextField(_("summary"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("summary")]
@@ -225,7 +229,7 @@ class ModulePage(Page):
         verbose_name_plural = _("modules")
 
     def route(self, request: HttpRequest, path_components: list[str]) -> Any:
-        return route_to_child(self, request, path_components, LessonPage, ("quiz",))
+        return route_to_child(self, request, path_components, LessonPage)
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         from lms import page_views
@@ -240,6 +244,10 @@ class ModulePage(Page):
 
 class LessonPage(Page):
     """Séquence: one lesson, with its estimated time and the rule that marks it complete."""
+
+    # Read with the page when it is routed (route_to_child, and the route cache: cms/routing.py, which
+    # caches routes only to page types declaring this: their route depends on the path alone).
+    ROUTE_RELATED: ClassVar[tuple[str, ...]] = ("quiz",)
 
     body = StreamField(LessonStreamBlock(), verbose_name=_("body"), blank=True)
     estimated_minutes = models.PositiveSmallIntegerField(
