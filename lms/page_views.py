@@ -79,7 +79,7 @@ def serve_course(course: CoursePage, request: HttpRequest) -> HttpResponse:
         }
     )
     if progress.enrolment is not None:
-        context["sessions"] = selectors.learner_sessions(user, course=course)
+        context["sessions"] = selectors.learner_sessions(user, course=course, enrolment=progress.enrolment)
         context["time"] = selectors.time_summaries(user, [progress])[course.pk]
     # The visit date only serves to announce lessons added since: write it when there was news
     # (an equivalent rule that spares a write on every visit).

@@ -7,6 +7,7 @@ bar at once. Every function here runs a fixed number of queries whatever the num
 import copy
 import dataclasses
 import datetime
+import functools
 import hashlib
 import statistics
 from collections import defaultdict
@@ -64,6 +65,13 @@ class LessonState:
     @property
     def is_completed(self) -> bool:
         return self.completed_at is not None
+
+
+@dataclasses.dataclass(frozen=True)
+class ModuleEntry:
+    module: ModulePage
+    url: str
+    lessons: list[tuple[LessonState, str]]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -132,6 +140,24 @@ class CourseProgress:
 
     def lessons_of(self, module: ModulePage) -> list[LessonState]:
         return [state for state in self.lessons if state.module.pk == module.pk]
+
+    @functools.cached_property
+    def outline(self) -> list["ModuleEntry"]:
+        """The modules with their lessons and addresses, as the course page lists them. Addresses are the
+        course's followed by the page's path below it: the same as Wagtail's, without a lookup of the
+        site's root paths for each of a course's pages."""
+        base: str | None = self.course.url
+        prefix = str(self.course.url_path)
+
+        def url(page: Page) -> str:
+            if base is None or not page.url_path.startswith(prefix):
+                return str(page.url)
+            return f"{base}{page.url_path[len(prefix) :]}"
+
+        by_module: dict[int, list[tuple[LessonState, str]]] = defaultdict(list)
+        for state in self.lessons:
+            by_module[state.module.pk].append((state, url(state.lesson)))
+        return [ModuleEntry(module, url(module), by_module[module.pk]) for module in self.modules]
 
     def neighbours(self, lesson: LessonPage) -> tuple[LessonState | None, LessonState | None]:
         ids = [state.lesson.pk for state in self.lessons]
@@ -1172,15 +1198,18 @@ def eligible_sessions(user: Any) -> QuerySet[LiveSession]:
     if not getattr(user, "is_authenticated", False):
         return LiveSession.objects.none()
     enrolled = CourseEnrolment.objects.filter(course_id=OuterRef("course_id"), user=user)
+    return LiveSession.objects.filter(Exists(enrolled), course__live=True).filter(_open_to(user))
+
+
+def _open_to(user: Any) -> Q:
+    """Sessions open to the whole course, or to a cohort the user is a current member of."""
     member = Enrolment.objects.filter(
         cohort_id=OuterRef("cohort_id"),
         person__user=user,
         role=Enrolment.Role.MEMBER,
         status__in=JOINING_STATUSES,
     )
-    return LiveSession.objects.filter(Exists(enrolled), course__live=True).filter(
-        Q(cohort__isnull=True) | Exists(member)
-    )
+    return Q(cohort__isnull=True) | Q(Exists(member))
 
 
 def managed_sessions(user: Any) -> QuerySet[LiveSession]:
@@ -1287,14 +1316,24 @@ def learner_sessions(
     user: Any,
     *,
     course: CoursePage | None = None,
+    enrolment: CourseEnrolment | None = None,
     lesson: LessonPage | None = None,
     upcoming: bool = True,
     limit: int | None = None,
     now: datetime.datetime | None = None,
 ) -> list[SessionEntry]:
-    """A learner's sessions (not over yet when `upcoming`), soonest first, with their own attendance."""
+    """A learner's sessions (not over yet when `upcoming`), soonest first, with their own attendance.
+
+    With the course and the learner's enrolment in it already read (the course page), the enrolment is
+    not looked up again."""
     now = now or timezone.now()
-    sessions = eligible_sessions(user).select_related("cohort", "facilitator")
+    if course is not None and enrolment is not None and enrolment.course_id == course.pk:
+        if not course.live:
+            return []
+        sessions = LiveSession.objects.filter(course=course).filter(_open_to(user))
+    else:
+        sessions = eligible_sessions(user)
+    sessions = sessions.select_related("cohort", "facilitator")
     # With the course page in hand, no course page is read per session.
     sessions = sessions.filter(course=course) if course is not None else sessions.select_related("course")
     if lesson is not None:

@@ -141,6 +141,27 @@ def test_the_learner_sees_upcoming_sessions_with_an_active_join_button_from_15_m
     assertNotContains(home, "meet.jit.si")  # the join address only comes through join
 
 
+def test_the_course_page_lists_the_sessions_of_the_learners_cohort_and_of_the_whole_course(client, setup):
+    course, _lesson, _assignment, learner, session = setup
+    wide = factories.live_session(course, title="Pour tous", starts_in_minutes=60)
+    other_cohort = factories.live_session(
+        course, title="Autre CJS", starts_in_minutes=30, cohort=FacilitatorAssignmentFactory().cohort
+    )
+    client.force_login(learner)
+
+    overview = client.get(course.url)
+
+    assertContains(overview, f'action="/learn/live/{session.pk}/join/"')
+    assertContains(overview, "Pour tous")
+    assertNotContains(overview, "Autre CJS")
+    assert [entry.session for entry in selectors.learner_sessions(learner, course=course)] == [session, wide]
+    assert other_cohort.pk not in [entry.session.pk for entry in selectors.learner_sessions(learner)]
+    course.unpublish()
+    enrolment = CourseEnrolment.objects.get(user=learner, course=course)
+    course.refresh_from_db()
+    assert selectors.learner_sessions(learner, course=course, enrolment=enrolment) == []
+
+
 def test_the_virtual_class_block_of_a_lesson_shows_its_session(client):
     course = factories.course()
     lesson = factories.lesson(

@@ -185,3 +185,21 @@ def test_a_lesson_removed_from_the_course_no_longer_counts():
     removed.unpublish()
 
     assert selectors.course_progress(enrolment.user, course).progress == 1.0
+
+
+def test_the_course_page_lists_each_module_and_lesson_at_its_own_address(client, course_tree):
+    course, lessons = course_tree
+    enrolment = CourseEnrolmentFactory(course=course)
+    client.force_login(enrolment.user)
+
+    html = client.get(course.url).content.decode()
+
+    modules = [lesson.get_parent() for lesson in lessons.values()]
+    for page in [*modules, *lessons.values()]:
+        assert f'<a href="{page.url}">{page.title}</a>' in html
+    # In page order, each lesson under its own module.
+    positions = [
+        html.index(f'<a href="{page.url}">')
+        for page in (modules[0], lessons["view"], lessons["mark_done"], modules[2], lessons["attendance"])
+    ]
+    assert positions == sorted(positions)
