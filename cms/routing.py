@@ -3,13 +3,14 @@
 Wagtail finds the page of a path by reading the site, then each page along the path (the home page, the
 catalogue, the course...), each as its own type: five queries before a course page starts its own work,
 and a course page is personal, so the anonymous page cache (`cms/cache.py`) cannot serve it. The route
-cache keeps, per host and path, the site, the page's type and id, and its parent; a request then reads
-the page alone (with what its type reads with it, `ROUTE_RELATED`), and Wagtail's view serves it as if it
-had routed it (its hooks, view restrictions and privacy checks all still run).
+cache keeps, per host and path, the site, the page (as its own type, with what it reads with it,
+`ROUTE_RELATED`) and its parent; a request then only checks that the page is still live at that path, and
+Wagtail's view serves it as if it had routed it (its hooks, view restrictions and privacy checks all still
+run).
 
 Only page types whose route depends on nothing but the path opt in, by declaring `ROUTE_RELATED`. Any
-save, deletion, publication, unpublication, move or slug change of a page, and any change of a site,
-starts a new *route generation*. Inside a transaction it moves on when the transaction commits; until
+save, deletion, publication, unpublication, move or slug change of a page, and any change of a site or of
+what a cached page reads with it, starts a new *route generation*. Inside a transaction it moves on when the transaction commits; until
 then the connection that wrote routes afresh and stores nothing. A cached route is used only if the page
 is still live at the same path, so even a change made outside the application cannot serve a page at a
 path that is no longer its own.
@@ -17,6 +18,7 @@ path that is no longer its own.
 
 import copy
 import dataclasses
+import functools
 import hashlib
 import uuid
 from typing import Any
@@ -36,11 +38,10 @@ TIMEOUT = 3600
 
 @dataclasses.dataclass(frozen=True)
 class CachedRoute:
+    generation: str
     site: Site
-    model: str  # app_label.ModelName
-    pk: int
-    url_path: str
-    parent: Page | None
+    page: Page  # as its own type, with what it reads with it (ROUTE_RELATED), without its parent
+    parent: Page | None  # without its own parent
 
 
 def _new_generation() -> None:
@@ -61,19 +62,9 @@ def routes_changed(*_args: Any, **_kwargs: Any) -> None:
         transaction.on_commit(_new_generation)
 
 
-def _generation() -> str | None:
-    if _has_uncommitted_changes():
-        return None
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        generation = cache.get(GENERATION_KEY)
-    return None if generation is None else str(generation)  # None: no cache (Redis down)
-
-
-def _key(generation: str, request: HttpRequest, path: str) -> str:
+def _key(request: HttpRequest, path: str) -> str:
     location = f"{request.get_host()}|{request.get_port()}|{path}"
-    return f"cms:route:{generation}:{hashlib.sha256(location.encode()).hexdigest()}"
+    return f"cms:route:{hashlib.sha256(location.encode()).hexdigest()}"
 
 
 def _full_path(site: Site, path: str) -> str:
@@ -81,46 +72,60 @@ def _full_path(site: Site, path: str) -> str:
     return site.root_page.url_path + "".join(f"{component}/" for component in components)
 
 
-def _entry(route: Any, site: Site | None, path: str) -> CachedRoute | None:
+def _alone(page: Page | None) -> Page | None:
+    """A copy of a page without the chain of parents routing cached on it."""
+    if page is None:
+        return None
+    page = copy.copy(page)
+    page.__dict__.pop("_cached_parent_obj", None)
+    return page
+
+
+def _entry(generation: str, route: Any, site: Site | None, path: str) -> CachedRoute | None:
     """What to keep of a route Wagtail computed: only a page of an opted-in type, served at its own path."""
     if site is None or not isinstance(route, RouteResult) or route.args or route.kwargs:
         return None
     page = route.page
     if getattr(type(page), "ROUTE_RELATED", None) is None or page.url_path != _full_path(site, path):
         return None
-    parent = copy.copy(getattr(page, "_cached_parent_obj", None))
-    if parent is not None:
-        parent.__dict__.pop("_cached_parent_obj", None)  # the parent alone, not the chain above it
-    return CachedRoute(site, page._meta.label, page.pk, page.url_path, parent)
+    alone = _alone(page)
+    assert alone is not None  # type narrowing  # nosec B101
+    return CachedRoute(generation, site, alone, _alone(getattr(page, "_cached_parent_obj", None)))
 
 
 def _from_cache(entry: CachedRoute) -> Page | None:
-    model = apps.get_model(entry.model)
-    page = (
-        model.objects.select_related(*model.ROUTE_RELATED)
-        .filter(pk=entry.pk, live=True, url_path=entry.url_path)
-        .first()
-    )
-    if page is not None and entry.parent is not None:
+    """The cached page, if it is still live at the same path (a cheap check that holds even against a
+    change made outside the application, which no signal reports)."""
+    page = entry.page
+    if not Page.objects.filter(pk=page.pk, live=True, url_path=page.url_path).exists():
+        return None
+    if entry.parent is not None:
         page._cached_parent_obj = entry.parent
     return page
 
 
 def prime(request: HttpRequest, path: str) -> None:
-    """Give Wagtail the route of this path (and its site) from the cache, or route and keep it."""
-    generation = _generation()
-    if generation is None:
+    """Give Wagtail the route of this path (and its site) from the cache, or route and keep it. One cache
+    read gets the generation and the path's entry together (most paths Wagtail serves have none)."""
+    if _has_uncommitted_changes():
         return
-    key = _key(generation, request, path)
-    entry = cache.get(key)
-    if isinstance(entry, CachedRoute):
+    key = _key(request, path)
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(GENERATION_KEY)
+        if generation is None:  # no cache (Redis down)
+            return
+    entry = found.get(key)
+    if isinstance(entry, CachedRoute) and entry.generation == generation:
         page = _from_cache(entry)
         if page is not None:
             request._wagtail_site = entry.site  # type: ignore[attr-defined]
             request._wagtail_route_for_request = RouteResult(page)  # type: ignore[attr-defined]
             return
     route = Page.route_for_request(request, path)
-    fresh = _entry(route, Site.find_for_request(request), path)
+    fresh = _entry(str(generation), route, Site.find_for_request(request), path)
     if fresh is not None:
         cache.set(key, fresh, TIMEOUT)
 
@@ -131,8 +136,18 @@ def serve(request: HttpRequest, path: str) -> HttpResponse:
     return wagtail_views.serve(request, path)
 
 
-def _page_or_site_saved(sender: Any, **_kwargs: Any) -> None:
-    if isinstance(sender, type) and issubclass(sender, Page | Site):
+@functools.cache
+def _route_models() -> tuple[type, ...]:
+    """Pages, sites, and what opted-in page types read with their page (a course's training provider)."""
+    models: set[type] = {Page, Site}
+    for model in apps.get_models():
+        for name in getattr(model, "ROUTE_RELATED", ()):
+            models.add(model._meta.get_field(name).related_model)
+    return tuple(models)
+
+
+def _saved_or_deleted(sender: Any, **_kwargs: Any) -> None:
+    if isinstance(sender, type) and issubclass(sender, _route_models()):
         routes_changed()
 
 
@@ -141,8 +156,8 @@ def connect() -> None:
 
     from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-    post_save.connect(_page_or_site_saved, dispatch_uid="cms-routes-saved")
-    post_delete.connect(_page_or_site_saved, dispatch_uid="cms-routes-deleted")
+    post_save.connect(_saved_or_deleted, dispatch_uid="cms-routes-saved")
+    post_delete.connect(_saved_or_deleted, dispatch_uid="cms-routes-deleted")
     for signal, name in (
         (page_published, "published"),
         (page_unpublished, "unpublished"),

@@ -1330,7 +1330,12 @@ def learner_sessions(
     if course is not None and enrolment is not None and enrolment.course_id == course.pk:
         if not course.live:
             return []
-        sessions = LiveSession.objects.filter(course=course).filter(_open_to(user))
+        sessions = LiveSession.objects.filter(course=course)
+        # Most courses have no session coming: a plain indexed look says so before the full query
+        # (cohort membership, facilitators) is built.
+        if upcoming and not sessions.filter(starts_at__gte=now - LONGEST_SESSION).exists():
+            return []
+        sessions = sessions.filter(_open_to(user))
     else:
         sessions = eligible_sessions(user)
     sessions = sessions.select_related("cohort", "facilitator")
