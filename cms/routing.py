@@ -33,6 +33,8 @@ from wagtail.models import Page, Site
 from wagtail.url_routing import RouteResult
 
 GENERATION_KEY = "cms:routes:generation"
+# Part of every entry's key: a release that changes what an entry holds never reads the previous ones.
+ENTRY_FORMAT = 2
 TIMEOUT = 3600
 
 
@@ -64,7 +66,7 @@ def routes_changed(*_args: Any, **_kwargs: Any) -> None:
 
 def _key(request: HttpRequest, path: str) -> str:
     location = f"{request.get_host()}|{request.get_port()}|{path}"
-    return f"cms:route:{hashlib.sha256(location.encode()).hexdigest()}"
+    return f"cms:route:{ENTRY_FORMAT}:{hashlib.sha256(location.encode()).hexdigest()}"
 
 
 def _full_path(site: Site, path: str) -> str:
