@@ -16,7 +16,18 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    DateTimeField,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.urls import reverse
 from django.utils import timezone
 
@@ -76,7 +87,8 @@ class ModuleEntry:
 
 @dataclasses.dataclass(frozen=True)
 class CourseProgress:
-    """A course as one learner sees it: lessons in page order, what is done and what is new."""
+    """A course as one learner sees it: lessons in page order, what is done and what is new. Built once
+    and never changed, so what is derived from the lessons is computed once (templates ask it often)."""
 
     course: CoursePage
     enrolment: CourseEnrolment | None
@@ -87,37 +99,37 @@ class CourseProgress:
     def is_enrolled(self) -> bool:
         return self.enrolment is not None
 
-    @property
+    @functools.cached_property
     def required(self) -> list[LessonState]:
         return [state for state in self.lessons if state.lesson.is_required]
 
-    @property
+    @functools.cached_property
     def required_total(self) -> int:
         return len(self.required)
 
-    @property
+    @functools.cached_property
     def required_done(self) -> int:
         return sum(1 for state in self.required if state.is_completed)
 
-    @property
+    @functools.cached_property
     def progress(self) -> float:
         """Share of the current required lessons completed, in 0..1 (0 for a course without lessons)."""
         total = self.required_total
         return self.required_done / total if total else 0.0
 
-    @property
+    @functools.cached_property
     def percent(self) -> int:
         return round(self.progress * 100)
 
-    @property
+    @functools.cached_property
     def is_complete(self) -> bool:
         return self.required_total > 0 and self.required_done == self.required_total
 
-    @property
+    @functools.cached_property
     def new_lessons(self) -> list[LessonState]:
         return [state for state in self.lessons if state.is_new]
 
-    @property
+    @functools.cached_property
     def next_lesson(self) -> LessonState | None:
         """Where "continue" leads: the first incomplete required lesson a learner can complete alone."""
         pending = [state for state in self.lessons if not state.is_completed]
@@ -134,7 +146,7 @@ class CourseProgress:
                 return candidates[0]
         return None
 
-    @property
+    @functools.cached_property
     def estimated_minutes_done(self) -> int:
         return sum(state.lesson.estimated_minutes for state in self.lessons if state.is_completed)
 
@@ -257,23 +269,30 @@ def _without_learner(structure: CourseStructure) -> CourseStructure:
 
 
 def _add_learner_times(structures: dict[int, CourseStructure], learner: Any) -> None:
-    """Each lesson's `learner_completed_at` and `learner_seconds` for this learner, in two small queries."""
+    """Each lesson's `learner_completed_at` and `learner_seconds` for this learner, in one small query
+    (completions and connected time side by side: UNION ALL)."""
     lessons = [lesson for structure in structures.values() for lesson, _module in structure.lessons]
     lesson_ids = [lesson.pk for lesson in lessons]
     completed: dict[int, datetime.datetime] = {}
     seconds: dict[int, int] = {}
     if lesson_ids:
-        completed = dict(
-            LessonCompletion.objects.filter(user=learner, lesson_id__in=lesson_ids).values_list(
-                "lesson_id", "completed_at"
-            )
+        completions = (
+            LessonCompletion.objects.filter(user=learner, lesson_id__in=lesson_ids)
+            .order_by()  # no ORDER BY inside a UNION (SQLite)
+            .values_list("lesson_id", "completed_at", Value(None, output_field=BigIntegerField()))
         )
-        seconds = dict(
+        times = (
             LessonTime.objects.filter(user=learner, lesson_id__in=lesson_ids)
+            .order_by()
             .values("lesson_id")
-            .annotate(total=Sum("seconds"))
-            .values_list("lesson_id", "total")
+            .annotate(none=Value(None, output_field=DateTimeField()), total=Sum("seconds"))
+            .values_list("lesson_id", "none", "total")
         )
+        for lesson_id, completed_at, total in completions.union(times, all=True):
+            if completed_at is not None:
+                completed[lesson_id] = completed_at
+            if total is not None:
+                seconds[lesson_id] = int(total)
     for lesson in lessons:
         lesson.learner_completed_at = completed.get(lesson.pk)
         lesson.learner_seconds = seconds.get(lesson.pk)
