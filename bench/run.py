@@ -236,26 +236,23 @@ def machine() -> dict[str, object]:
 # printed after the figures of a missed target, so the report says by how much and why.
 WHY_MISSED = {
     "learner's course page": (
-        "a personal Wagtail page, which no shared cache may serve; its course structure comes from the "
-        "cache, and what is left per request is Wagtail's routing and serving (site, home and catalogue "
-        "pages, aliases, view restrictions: about a third of its time), the learner's progress, times and "
-        "upcoming sessions (6 of its 13 queries) and rendering; going further means routing courses "
-        "outside Wagtail's page tree, which would have to redo its privacy and preview checks"
+        "a personal Wagtail page, which no shared cache may serve whole: its route, course structure and "
+        "outline come from the cache; each request still runs Wagtail's check of view restrictions on "
+        "the ancestors (2 queries), reads the learner's account, enrolment, completions and connected "
+        "time, and looks for sessions coming (5 queries), and renders the outline of every lesson"
     ),
     "facilitator's progress table": (
-        "a staff page of personal data, audited on each view and not cached: each request reads the "
-        "members, their enrolments, completions, connected time and attended minutes (the courses' "
-        "outlines come from the cache) and renders a cell per member and course; the next step is "
-        "progress precomputed per enrolment, kept up to date by every completion, heartbeat and attendance"
+        "a staff page of personal data, audited on each view: the table is cached per state of what it "
+        "shows, and any member's heartbeat, completion or attendance renews it, so a cohort learning at "
+        "that moment is read and rendered afresh"
     ),
     "coordinator dashboard (national)": (
         "its figures, table and chart come from the cache as rendered HTML; what is left is the 200 KB "
         "page of a national edition"
     ),
     "a cohort's page": (
-        "a staff page of personal data, audited on each view and not cached: its queries (members with "
-        "guardians and consents, attendance streaks, sessions, partners, the audit entry) and the "
-        "rendering of a status form per member and of the season's sessions take about equal shares"
+        "a staff page of personal data, audited on each view: it is cached per cohort, language and day "
+        "under the data generation, which any write of programme data anywhere renews"
     ),
 }
 
