@@ -547,28 +547,22 @@ class ProgressTable:
     rows: list[ProgressRow]
 
 
-def _progress_table_members(cohort: Cohort) -> QuerySet[Enrolment]:
-    return cohort.enrolments.filter(role=Enrolment.Role.MEMBER, status__in=STARTED_STATUSES)
-
-
-def progress_table_accounts(cohort: Cohort) -> list[int]:
-    """The accounts of the members a cohort's progress table shows."""
-    return sorted(
-        _progress_table_members(cohort)
-        .filter(person__user__isnull=False)
-        .values_list("person__user_id", flat=True)
-    )
-
-
-def cohort_progress_table(cohort: Cohort) -> ProgressTable:
-    """Each member's progress in every live course any member follows, in a fixed number of queries.
-
-    The caller has checked the cohort is one the user staffs (access.staffed_cohorts)."""
-    members = list(
-        _progress_table_members(cohort)
+def progress_table_members(cohort: Cohort) -> list[Enrolment]:
+    """The members a cohort's progress table shows, with their person, in the table's order."""
+    return list(
+        cohort.enrolments.filter(role=Enrolment.Role.MEMBER, status__in=STARTED_STATUSES)
         .select_related("person")
         .order_by("person__last_name", "person__first_name", "pk")
     )
+
+
+def cohort_progress_table(cohort: Cohort, *, members: list[Enrolment] | None = None) -> ProgressTable:
+    """Each member's progress in every live course any member follows, in a fixed number of queries
+    (one fewer with the members already read: progress_table_members).
+
+    The caller has checked the cohort is one the user staffs (access.staffed_cohorts)."""
+    if members is None:
+        members = progress_table_members(cohort)
     user_ids = {member.person.user_id for member in members if member.person.user_id}
     enrolments = list(
         CourseEnrolment.objects.filter(user_id__in=user_ids, course__live=True).only(

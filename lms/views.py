@@ -26,7 +26,7 @@ from lms.models import CoursePage
 from programmes import access, audit, figures
 from programmes.evaluation import selectors as evaluation_selectors
 from programmes.forms import LongSelect
-from programmes.models import Cohort
+from programmes.models import Cohort, Enrolment
 from programmes.permissions import has_any_role, role_required
 from programmes.roles import Role
 
@@ -114,16 +114,24 @@ def _rendered_progress_table(cohort: Cohort) -> str:
     the caller) sees the same table. While this connection holds uncommitted changes of any of those, the
     table is rendered afresh and not stored."""
 
+    members: list[Enrolment] | None = None
+
     def render_table() -> str:
-        table = selectors.cohort_progress_table(cohort)
+        table = selectors.cohort_progress_table(cohort, members=members)
         return render_to_string(PROGRESS_TABLE, {"cohort": cohort, "table": table})
+
+    def load_accounts() -> list[int]:
+        # The accounts are renewed with the members, so the table is rendered too: read the members once.
+        nonlocal members
+        members = selectors.progress_table_members(cohort)
+        return sorted({member.person.user_id for member in members if member.person.user_id is not None})
 
     scope = f"cohort:{cohort.pk}"
     members_key = figures.key(("progress_table", scope, get_language()))
     structures = structure_cache.generation()
     if members_key is None or structures is None or activity.has_uncommitted_changes():
         return render_table()
-    accounts = figures.cached(("progress_accounts", scope), lambda: selectors.progress_table_accounts(cohort))
+    accounts = figures.cached(("progress_accounts", scope), load_accounts)
     # Read before rendering: a change committed meanwhile leaves this entry behind.
     versions = sorted(activity.versions(accounts).items())
     digest = hashlib.sha256(repr((members_key, structures, versions)).encode()).hexdigest()
