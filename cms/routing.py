@@ -10,27 +10,27 @@ run).
 
 Only page types whose route depends on nothing but the path opt in, by declaring `ROUTE_RELATED`. Any
 save, deletion, publication, unpublication, move or slug change of a page, and any change of a site or of
-what a cached page reads with it, starts a new *route generation*. Inside a transaction it moves on when the transaction commits; until
-then the connection that wrote routes afresh and stores nothing. A cached route is used only if the page
-is still live at the same path, so even a change made outside the application cannot serve a page at a
-path that is no longer its own.
+what a cached page reads with it, starts a new *route generation* (`programmes.generations`): inside a
+transaction when it commits, and until then the connection that wrote routes afresh and stores nothing.
+A cached route is used only if the page is still live at the same path, so even a change made outside
+the application cannot serve a page at a path that is no longer its own.
 """
 
 import copy
 import dataclasses
 import functools
 import hashlib
-import uuid
 from typing import Any
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
 from wagtail import views as wagtail_views
 from wagtail.models import Page, Site
 from wagtail.url_routing import RouteResult
+
+from programmes.generations import Generation
 
 GENERATION_KEY = "cms:routes:generation"
 # Part of every entry's key: a release that changes what an entry holds never reads the previous ones.
@@ -46,22 +46,12 @@ class CachedRoute:
     parent: Page | None  # without its own parent
 
 
-def _new_generation() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
-
-
-def _has_uncommitted_changes() -> bool:
-    connection = transaction.get_connection()
-    return any(callback is _new_generation for _savepoints, callback, _robust in connection.run_on_commit)
+ROUTES = Generation(GENERATION_KEY)
 
 
 def routes_changed(*_args: Any, **_kwargs: Any) -> None:
     """A page or a site changed: routes read before are left behind once it is committed."""
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        _new_generation()
-    elif not _has_uncommitted_changes():
-        transaction.on_commit(_new_generation)
+    ROUTES.changed()
 
 
 def _key(request: HttpRequest, path: str) -> str:
@@ -109,16 +99,13 @@ def _from_cache(entry: CachedRoute) -> Page | None:
 def prime(request: HttpRequest, path: str) -> None:
     """Give Wagtail the route of this path (and its site) from the cache, or route and keep it. One cache
     read gets the generation and the path's entry together (most paths Wagtail serves have none)."""
-    if _has_uncommitted_changes():
+    if ROUTES.has_uncommitted_changes():
         return
     key = _key(request, path)
     found = cache.get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        generation = cache.get(GENERATION_KEY)
-        if generation is None:  # no cache (Redis down)
-            return
+    generation = found.get(GENERATION_KEY) or ROUTES.current()
+    if generation is None:  # no cache (Redis down)
+        return
     entry = found.get(key)
     if isinstance(entry, CachedRoute) and entry.generation == generation:
         page = _from_cache(entry)

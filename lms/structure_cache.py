@@ -8,13 +8,13 @@ structures are cached under the current one. Inside a transaction the generation
 that wrote reads structures afresh and stores none (what it sees is not everybody's yet).
 """
 
-import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+
+from programmes.generations import Generation
 
 GENERATION_KEY = "lms:structures:generation"
 _MISSING = object()
@@ -25,36 +25,18 @@ def timeout() -> int:
     return int(getattr(settings, "ESSAIM_STRUCTURES_CACHE_SECONDS", 3600))
 
 
-def _new_generation() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
-
-
-def _has_uncommitted_changes() -> bool:
-    connection = transaction.get_connection()
-    return any(callback is _new_generation for _savepoints, callback, _robust in connection.run_on_commit)
+STRUCTURES = Generation(GENERATION_KEY)
 
 
 def structures_changed(*_args: Any, **_kwargs: Any) -> None:
     """A course page or a quiz changed: structures read before are left behind once it is committed."""
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        _new_generation()
-    elif not _has_uncommitted_changes():
-        transaction.on_commit(_new_generation)
-
-
-def _generation() -> str | None:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        generation = cache.get(GENERATION_KEY)
-    return None if generation is None else str(generation)  # None: no cache to keep it in (Redis down)
+    STRUCTURES.changed()
 
 
 def generation() -> str | None:
     """The current structure generation; None while this connection holds uncommitted changes of
     structures (or without a cache to keep it in)."""
-    return None if _has_uncommitted_changes() else _generation()
+    return None if STRUCTURES.has_uncommitted_changes() else STRUCTURES.current()
 
 
 def keys(course_ids: list[int], kind: str = "structure") -> dict[int, str] | None:

@@ -25,8 +25,9 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from programmes.generations import Generation
 
 GENERATION_KEY = "programmes:figures:generation"
 WATCHED_APPS = frozenset({"programmes", "cjs", "flashcoop"})
@@ -41,36 +42,23 @@ def timeout() -> int:
     return int(getattr(settings, "ESSAIM_FIGURES_CACHE_SECONDS", 600))
 
 
+DATA = Generation(GENERATION_KEY)
+
+
 def generation() -> str:
-    current = cache.get(GENERATION_KEY)
-    if current is None:
-        current = uuid.uuid4().hex
-        cache.add(GENERATION_KEY, current, None)
-        current = cache.get(GENERATION_KEY) or current
-    return str(current)
-
-
-def _new_generation() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
-
-
-def _has_uncommitted_changes(connection: Any) -> bool:
-    return any(callback is _new_generation for _savepoints, callback, _robust in connection.run_on_commit)
+    # Without a cache, a token of its own: keys are computed the same way and nothing is stored.
+    return DATA.current() or uuid.uuid4().hex
 
 
 def data_changed() -> None:
     """Programme data changed: figures computed before are left behind once the change is committed."""
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        _new_generation()
-    elif not _has_uncommitted_changes(connection):
-        transaction.on_commit(_new_generation)
+    DATA.changed()
 
 
 def key(parts: tuple[Hashable, ...]) -> str | None:
     """The cache key of these parts (which must name the caller's scope) in the current generation; None
     while this connection holds uncommitted changes (what it sees must not be stored)."""
-    if _has_uncommitted_changes(transaction.get_connection()):
+    if DATA.has_uncommitted_changes():
         return None
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
     return f"figures:{generation()}:{digest}"
