@@ -5,6 +5,7 @@ import pytest
 
 from programmes.generations import Generation
 
+
 def test_a_change_outside_a_transaction_renews_the_token_at_once():
     """No database here, so no test transaction: the connection is in autocommit."""
     generation = Generation("test:generation:outside")
