@@ -18,14 +18,15 @@ from typing import Any
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.utils.translation import get_language
+
+from programmes import fragments
 
 PAGE_CACHE_TIMEOUT = 300
 GENERATION_KEY = "cms:pages:generation"
 CACHE_HEADER = "X-Essaim-Cache"
 _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
-_CSRF_PLACEHOLDER = 'name="csrfmiddlewaretoken" value="@@csrf-token@@"'
+_CSRF_PLACEHOLDER = f'name="csrfmiddlewaretoken" value="{fragments.CSRF_PLACEHOLDER}"'
 
 
 def is_cacheable(request: HttpRequest) -> bool:
@@ -64,9 +65,7 @@ def serve_cached(request: HttpRequest, serve: Callable[[], HttpResponse]) -> Htt
     key = cache_key(request)
     stored = cache.get(key)
     if stored is not None:
-        content = stored["content"].replace(
-            _CSRF_PLACEHOLDER, f'name="csrfmiddlewaretoken" value="{get_token(request)}"'
-        )
+        content = fragments.for_request(request, stored["content"])
         response = HttpResponse(content, content_type=stored["content_type"])
         response[CACHE_HEADER] = "hit"
         return response

@@ -4,9 +4,8 @@ table).
 A learner's *activity version* changes with every save or delete of what a progress table shows of them:
 course enrolments, lesson completions, connected time (each heartbeat), live attendance. Signal receivers
 below renew it; a service that changes any of it with `QuerySet.update` (which sends no signal) calls
-`touched()` itself. Inside a
-transaction the versions are renewed when it commits; until then the connection that wrote computes
-afresh and stores nothing (`has_uncommitted_changes`). A missing version (expired, evicted) gets a new
+`touched()` itself. Inside a transaction the versions are renewed when it commits; until then the
+connection that wrote computes afresh and stores nothing (`has_uncommitted_changes`). A missing version (expired, evicted) gets a new
 random one, so an entry stored before can never match again.
 """
 
